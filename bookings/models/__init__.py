@@ -1,0 +1,24 @@
+"""Local mirror of the Microsoft Bookings resources, plus the portal's own state."""
+
+from .appointment import Appointment, AppointmentCustomer, AppointmentStaff
+from .business import Business
+from .currency import Currency
+from .customer import Customer
+from .question import CustomQuestion
+from .service import Service, ServiceQuestion
+from .staff import StaffMember
+from .tokens import ApiToken
+
+__all__ = [
+    "ApiToken",
+    "Appointment",
+    "AppointmentCustomer",
+    "AppointmentStaff",
+    "Business",
+    "Currency",
+    "CustomQuestion",
+    "Customer",
+    "Service",
+    "ServiceQuestion",
+    "StaffMember",
+]

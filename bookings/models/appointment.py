@@ -1,0 +1,133 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from ..availability import Interval, blocked_range
+from ..enums import PriceType
+from ..fields import ValueField
+from ..values import Location, QuestionAnswer, Reminder
+from .base import MirroredResource
+from .business import Business
+from .customer import Customer
+from .service import Service, validate_non_negative_duration
+from .staff import StaffMember
+
+NO_SELF_SERVICE_ID = "00000000-0000-0000-0000-000000000000"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def live(self) -> "AppointmentQuerySet":
+        """Appointments that still take up time: neither cancelled nor deleted."""
+        return self.filter(is_active=True, is_cancelled=False)
+
+    def overlapping(self, start, end) -> "AppointmentQuerySet":
+        """Appointments that overlap ``[start, end)`` (Outlook's calendarView semantics)."""
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class Appointment(MirroredResource):
+    """A booked appointment (``bookingAppointment``), made here (origin ``portal``) or read from
+    Bookings (origin ``graph``). Times are stored in UTC; staff and customers hang off it in
+    ``AppointmentStaff`` and ``AppointmentCustomer`` rows."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="appointments")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
+    service_name = models.CharField(max_length=255, blank=True)
+    service_notes = models.TextField(max_length=4000, blank=True)
+    service_location = ValueField(value_type=Location, null=True, blank=True)
+    start = models.DateTimeField(db_index=True)
+    end = models.DateTimeField()
+    pre_buffer = models.DurationField(default=timedelta(0), validators=[validate_non_negative_duration])
+    post_buffer = models.DurationField(default=timedelta(0), validators=[validate_non_negative_duration])
+    price = models.FloatField(default=0.0)
+    price_type = models.CharField(max_length=20, choices=PriceType.choices, default=PriceType.NOT_SET)
+    reminders = ValueField(value_type=Reminder, many=True, default=tuple, blank=True)
+    maximum_attendees_count = models.PositiveIntegerField(default=1)
+    customer_time_zone = models.CharField(max_length=64, blank=True)
+    opt_out_of_customer_email = models.BooleanField(default=False)
+    sms_notifications_enabled = models.BooleanField(default=False)
+    is_location_online = models.BooleanField(default=False)
+    is_customer_allowed_to_manage_booking = models.BooleanField(default=False)
+    join_web_url = models.URLField(max_length=2000, null=True, blank=True)
+    anonymous_join_web_url = models.URLField(max_length=2000, null=True, blank=True)
+    self_service_appointment_id = models.CharField(max_length=64, default=NO_SELF_SERVICE_ID, blank=True)
+    additional_information = models.TextField(max_length=4000, blank=True)
+    appointment_label = models.CharField(max_length=255, blank=True)
+    staff_members = models.ManyToManyField(StaffMember, through="AppointmentStaff", related_name="appointments")
+    is_cancelled = models.BooleanField(default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_message = models.TextField(max_length=4000, blank=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["business", "start", "end"], name="appointment_window")]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "graph_id"], name="appointment_graph_id_unique"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_name or 'Appointment'} at {self.start:%Y-%m-%d %H:%M} UTC"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The appointment must end after it starts."})
+
+    @property
+    def duration(self):
+        return self.end - self.start
+
+    @property
+    def blocked(self) -> Interval:
+        return blocked_range(self.start, self.end, self.pre_buffer, self.post_buffer)
+
+
+class AppointmentStaff(models.Model):
+    """A staff member on an appointment, with the range of time the appointment blocks for them."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="staff_rows")
+    staff_member = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointment_rows")
+    blocked_start = models.DateTimeField()
+    blocked_end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["staff_member", "blocked_start", "blocked_end"], name="staff_blocked_range")]
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "staff_member"], name="appointment_staff_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.staff_member)
+
+    def save(self, *args, **kwargs) -> None:
+        blocked = self.appointment.blocked
+        self.blocked_start, self.blocked_end = blocked.start, blocked.end
+        super().save(*args, **kwargs)
+
+
+class AppointmentCustomer(models.Model):
+    """A customer on an appointment (``bookingCustomerInformation``): their details as given for
+    this booking, their answers and notes."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="customer_rows")
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointment_rows"
+    )
+    name = models.CharField(max_length=255, blank=True)
+    email_address = models.EmailField(max_length=320, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    notes = models.TextField(max_length=4000, blank=True)
+    location = ValueField(value_type=Location, null=True, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    custom_question_answers = ValueField(value_type=QuestionAnswer, many=True, default=tuple, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name or self.email_address or "Customer"
