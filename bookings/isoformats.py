@@ -41,10 +41,10 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise ValueError(f"'{text[:50]}' is not an ISO 8601 duration such as 'PT30M' or 'P1DT2H'")
     parts = {name: value for name, value in match.groupdict().items() if value is not None}
-    seconds = float(parts.pop("seconds", 0) or 0)
-    whole_seconds = int(seconds)
-    microseconds = int(round((seconds - whole_seconds) * 1_000_000))
     try:
+        seconds = float(parts.pop("seconds", 0) or 0)
+        whole_seconds = int(seconds)
+        microseconds = round((seconds - whole_seconds) * 1_000_000)
         value = timedelta(
             weeks=int(parts.get("weeks", 0)),
             days=int(parts.get("days", 0)),
@@ -53,7 +53,8 @@ def parse_duration(text: str) -> timedelta:
             seconds=whole_seconds,
             microseconds=microseconds,
         )
-    except OverflowError:
+    except (OverflowError, ValueError):
+        # Too many digits for int() or float(), or too large for timedelta: longer than any limit.
         value = MAX_DURATION + timedelta(days=1)
     if value > MAX_DURATION:
         raise ValueError(f"'{text[:50]}' is longer than {MAX_DURATION.days} days")
@@ -153,9 +154,13 @@ def parse_datetime_offset(text: str, *, naive_zone: ZoneInfo | None = None) -> d
 
 def format_datetime_offset(value: datetime) -> str:
     """Print an aware datetime as Graph's UTC DateTimeOffset (``2014-01-01T00:00:00Z``)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + (
-        f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
-    ) + "Z"
+    # isoformat(), not strftime("%Y"): the latter does not pad years before 1000 (Graph's unset
+    # "0001-01-01T00:00:00Z" would come out as "1-01-01…", which no parser accepts).
+    return (
+        value.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
+        + (f".{value.microsecond:06d}".rstrip("0") if value.microsecond else "")
+        + "Z"
+    )
 
 
 @lru_cache(maxsize=512)
@@ -197,6 +202,9 @@ def parse_datetime_time_zone(value: object) -> datetime:
     if has_offset:
         return wall.astimezone(UTC)
     zone_name = value.get("timeZone") or "UTC"
+    if not isinstance(zone_name, str):
+        # Checked here: resolve_time_zone's cache would fail on an unhashable JSON list or object.
+        raise ValueError("'timeZone' must be a string")
     zone = resolve_time_zone(zone_name)
     return wall.replace(tzinfo=zone).astimezone(UTC)
 
@@ -204,4 +212,5 @@ def parse_datetime_time_zone(value: object) -> datetime:
 def format_datetime_time_zone(value: datetime) -> dict[str, str]:
     """Print an aware datetime the way Graph returns appointment times: UTC, seven digits, ``Z``."""
     utc = value.astimezone(UTC)
-    return {"dateTime": utc.strftime("%Y-%m-%dT%H:%M:%S") + f".{utc.microsecond:06d}0Z", "timeZone": "UTC"}
+    wall = utc.replace(tzinfo=None, microsecond=0).isoformat()
+    return {"dateTime": f"{wall}.{utc.microsecond:06d}0Z", "timeZone": "UTC"}

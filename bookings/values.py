@@ -103,7 +103,11 @@ def _decode(annotation: Any, raw: Any, path: str, max_length: int) -> Any:
         if len(raw) > max_length:
             raise GraphValueError(path, f"is longer than {max_length} characters")
         return raw
-    parser = {timedelta: isoformats.parse_duration, time: isoformats.parse_time_of_day, date: isoformats.parse_date}
+    parser = {
+        timedelta: isoformats.parse_duration,
+        time: isoformats.parse_time_of_day,
+        date: isoformats.parse_date,
+    }
     if inner in parser:
         try:
             return parser[inner](raw)
@@ -143,7 +147,9 @@ class GraphValue:
         hints = typing.get_type_hints(cls)
         members = []
         for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-            has_default = field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+            has_default = (
+                field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+            )
             members.append(
                 (
                     field.name,
@@ -165,7 +171,9 @@ class GraphValue:
         kwargs = {}
         for name, wire_name, annotation, max_length, has_default in cls._members():
             member_path = _join(path, wire_name)
-            if wire_name not in data or (data[wire_name] is None and has_default and not _is_optional(annotation)[0]):
+            if wire_name not in data or (
+                data[wire_name] is None and has_default and not _is_optional(annotation)[0]
+            ):
                 if not has_default:
                     raise GraphValueError(member_path, "is required")
                 continue
@@ -175,7 +183,8 @@ class GraphValue:
             value.validate()
         except ValueError as error:
             if isinstance(error, GraphValueError):
-                raise
+                # validate() names members relative to this value; prefix where this value sits.
+                raise GraphValueError(_join(path, error.path), error.message) from None
             raise GraphValueError(path, str(error)) from None
         return value
 
@@ -274,8 +283,10 @@ def standard_week(start: time = time(8), end: time = time(17)) -> tuple[WorkHour
     """Monday to Friday, 08:00-17:00: what Bookings gives a new business and staff member."""
     slot = (WorkTimeSlot(start_time=start, end_time=end),)
     weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"]
-    return tuple(WorkHours(day=DayOfWeek(day), time_slots=slot if day in weekdays else ()) for day in
-                 ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+    return tuple(
+        WorkHours(day=DayOfWeek(day), time_slots=slot if day in weekdays else ())
+        for day in ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -349,7 +360,9 @@ class BookingPageSettings(GraphValue):
 
     def validate(self) -> None:
         color = self.booking_page_color_code
-        if color and not (len(color) == 7 and color[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
+        if color and not (
+            len(color) == 7 and color[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in color[1:])
+        ):
             raise GraphValueError("bookingPageColorCode", "must look like '#RRGGBB'")
         if self.business_time_zone and not isoformats.is_time_zone(self.business_time_zone):
             raise GraphValueError("businessTimeZone", f"'{self.business_time_zone}' is not a known time zone")

@@ -1,0 +1,117 @@
+"""Generic Graph collection and item views: the resource-specific parts are a ``ResourceSpec``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ... import selectors
+from ...models import Business
+from .. import odata
+from ..errors import BusinessNotFound, ItemNotFound
+from ..serializers.base import GraphSerializer
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """How one kind of business child resource is listed, read and written."""
+
+    segment: str  # Graph's navigation name, e.g. "staffMembers"
+    serializer: type[GraphSerializer]
+    queryset: Callable[[Business], QuerySet]
+    create: Callable[[Business, dict[str, Any]], Any]
+    update: Callable[[Any, dict[str, Any]], Any]
+    delete: Callable[[Any], None]
+    # Graph answers PATCH with 204, except for customers and custom questions (200 with the entity).
+    patch_returns_entity: bool = False
+
+
+class GraphView(APIView):
+    """Base of every Graph-shaped view."""
+
+    def serializer_context(self, **extra: Any) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "include_unknown_enums": odata.prefers_unknown_enum_members(self.request),
+            **extra,
+        }
+
+    def collection(self, queryset: QuerySet, serializer: type, fragment: str, **context: Any) -> Response:
+        page = odata.read_page_request(self.request)
+        rows = list(queryset[page.offset : page.offset + page.size + 1])
+        has_more = len(rows) > page.size
+        items = serializer(rows[: page.size], many=True, context=self.serializer_context(listing=True, **context)).data
+        total = queryset.count() if page.include_count else None
+        return Response(
+            odata.collection_body(self.request, fragment=fragment, items=items, page=page, has_more=has_more,
+                                  total=total)
+        )
+
+
+class BusinessScopedView(GraphView):
+    """A view under ``/solutions/bookingBusinesses/{id}/…``."""
+
+    @cached_property
+    def business(self) -> Business:
+        business = selectors.find_business(self.kwargs["business_id"])
+        if business is None:
+            raise BusinessNotFound()
+        return business
+
+    def fragment(self, segment: str) -> str:
+        return f"{odata.business_segment(self.business.graph_id)}/{segment}"
+
+
+class ResourceView(BusinessScopedView):
+    spec: ResourceSpec
+
+    def entity(self, instance: Any) -> dict[str, Any]:
+        instance = self.spec.queryset(self.business).get(pk=instance.pk)  # re-read with its relations loaded
+        data = self.spec.serializer(instance, context=self.serializer_context(business=self.business)).data
+        return odata.entity_body(self.request, self.fragment(self.spec.segment), data, self.spec.serializer.odata_type)
+
+
+class ResourceCollectionView(ResourceView):
+    def get(self, request: Request, business_id: str) -> Response:
+        return self.collection(self.spec.queryset(self.business), self.spec.serializer, self.fragment(self.spec.segment),
+                               business=self.business)
+
+    def post(self, request: Request, business_id: str) -> Response:
+        serializer = self.spec.serializer(data=request.data, context=self.serializer_context(business=self.business))
+        serializer.is_valid(raise_exception=True)
+        created = self.spec.create(self.business, serializer.validated_data)
+        return Response(self.entity(created), status=status.HTTP_201_CREATED)
+
+
+class ResourceItemView(ResourceView):
+    def get_object(self) -> Any:
+        found = selectors.find(self.spec.queryset(self.business), self.kwargs["item_id"])
+        if found is None:
+            raise ItemNotFound()
+        return found
+
+    def get(self, request: Request, business_id: str, item_id: str) -> Response:
+        return Response(self.entity(self.get_object()))
+
+    def patch(self, request: Request, business_id: str, item_id: str) -> Response:
+        instance = self.get_object()
+        serializer = self.spec.serializer(
+            instance, data=request.data, partial=True, context=self.serializer_context(business=self.business)
+        )
+        serializer.is_valid(raise_exception=True)
+        updated = self.spec.update(instance, serializer.validated_data)
+        if self.spec.patch_returns_entity:
+            return Response(self.entity(updated))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def delete(self, request: Request, business_id: str, item_id: str) -> Response:
+        self.spec.delete(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

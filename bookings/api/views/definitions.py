@@ -1,0 +1,65 @@
+"""Staff members, services, custom questions and customers of a business."""
+
+from __future__ import annotations
+
+from ... import resources, selectors
+from ...models import Customer, CustomQuestion, Service, StaffMember
+from ..serializers.definitions import (
+    CustomerSerializer,
+    CustomQuestionSerializer,
+    ServiceSerializer,
+    StaffMemberSerializer,
+)
+from .base import ResourceCollectionView, ResourceItemView, ResourceSpec
+
+
+def _spec(segment: str, model: type, serializer: type, queryset, *, patch_returns_entity: bool = False) -> ResourceSpec:
+    return ResourceSpec(
+        segment=segment,
+        serializer=serializer,
+        queryset=queryset,
+        create=lambda business, fields: resources.create_definition(model, business=business, fields=fields),
+        update=resources.update_definition,
+        delete=resources.delete_definition,
+        patch_returns_entity=patch_returns_entity,
+    )
+
+
+STAFF = _spec("staffMembers", StaffMember, StaffMemberSerializer, selectors.staff_members)
+SERVICES = _spec("services", Service, ServiceSerializer, selectors.services)
+QUESTIONS = _spec(
+    "customQuestions", CustomQuestion, CustomQuestionSerializer, selectors.custom_questions, patch_returns_entity=True
+)
+CUSTOMERS = _spec("customers", Customer, CustomerSerializer, selectors.customers, patch_returns_entity=True)
+
+
+class StaffMembersView(ResourceCollectionView):
+    spec = STAFF
+
+
+class StaffMemberView(ResourceItemView):
+    spec = STAFF
+
+
+class ServicesView(ResourceCollectionView):
+    spec = SERVICES
+
+
+class ServiceView(ResourceItemView):
+    spec = SERVICES
+
+
+class CustomQuestionsView(ResourceCollectionView):
+    spec = QUESTIONS
+
+
+class CustomQuestionView(ResourceItemView):
+    spec = QUESTIONS
+
+
+class CustomersView(ResourceCollectionView):
+    spec = CUSTOMERS
+
+
+class CustomerView(ResourceItemView):
+    spec = CUSTOMERS

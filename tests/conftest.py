@@ -1,0 +1,59 @@
+"""Fixtures shared by the whole suite: an API client authenticated the way Graph clients are."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from bookings.models import ApiToken
+
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "graph-contract" / "examples"
+
+
+def example(name: str) -> Any:
+    """One of Microsoft's example bodies from the shared Graph contract."""
+    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+class GraphClient(APIClient):
+    """An API client that sends JSON bodies and the ``Authorization: Bearer`` header."""
+
+    base = "/api/v1.0/solutions"
+
+    def _url(self, path: str) -> str:
+        return path if path.startswith("/") else f"{self.base}/{path}"
+
+    def get(self, path, data=None, **extra):
+        return super().get(self._url(path), data, **extra)
+
+    def post(self, path, data=None, format="json", **extra):
+        return super().post(self._url(path), data, format=format, **extra)
+
+    def patch(self, path, data=None, format="json", **extra):
+        return super().patch(self._url(path), data, format=format, **extra)
+
+    def delete(self, path, data=None, **extra):
+        return super().delete(self._url(path), data, **extra)
+
+
+@pytest.fixture
+def owner(db):
+    return get_user_model().objects.create_user("owner", "owner@example.com", "pw", is_staff=True)
+
+
+@pytest.fixture
+def api(owner) -> GraphClient:
+    _token, raw = ApiToken.objects.issue(owner, "tests")
+    client = GraphClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+@pytest.fixture
+def anonymous(db) -> GraphClient:
+    return GraphClient()
