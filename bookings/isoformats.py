@@ -141,6 +141,22 @@ def _parse_wall_clock(text: str) -> tuple[datetime, bool]:
         raise ValueError(f"'{text[:50]}' is not a valid date-time") from None
 
 
+# Appointment times and calendar windows outside these years are mistakes; refusing them also keeps
+# every later step (buffers, windows, zone conversion) clear of datetime's year 1 and 9999 edges.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def _to_utc(value: datetime, text: str) -> datetime:
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise ValueError(f"'{text[:50]}' is outside the years {EARLIEST.year}-{LATEST.year - 1}")
+    return utc
+
+
 def parse_datetime_offset(text: str, *, naive_zone: ZoneInfo | None = None) -> datetime:
     """Parse a DateTimeOffset (``2018-04-30T00:00:00Z``, ``2017-12-31T16:00:00-08:00``) to UTC.
 
@@ -149,7 +165,7 @@ def parse_datetime_offset(text: str, *, naive_zone: ZoneInfo | None = None) -> d
     value, has_offset = _parse_wall_clock(text)
     if not has_offset:
         value = value.replace(tzinfo=naive_zone or UTC)
-    return value.astimezone(UTC)
+    return _to_utc(value, text)
 
 
 def format_datetime_offset(value: datetime) -> str:
@@ -200,13 +216,13 @@ def parse_datetime_time_zone(value: object) -> datetime:
         raise ValueError("'dateTime' is required and must be a string")
     wall, has_offset = _parse_wall_clock(raw)
     if has_offset:
-        return wall.astimezone(UTC)
+        return _to_utc(wall, raw)
     zone_name = value.get("timeZone") or "UTC"
     if not isinstance(zone_name, str):
         # Checked here: resolve_time_zone's cache would fail on an unhashable JSON list or object.
         raise ValueError("'timeZone' must be a string")
     zone = resolve_time_zone(zone_name)
-    return wall.replace(tzinfo=zone).astimezone(UTC)
+    return _to_utc(wall.replace(tzinfo=zone), raw)
 
 
 def format_datetime_time_zone(value: datetime) -> dict[str, str]:

@@ -238,12 +238,13 @@ class OutlookGeoCoordinates(GraphValue):
 class Location(GraphValue):
     display_name: str | None = text(default=None)
     location_email_address: str | None = text(320, default=None)
-    location_uri: str | None = text(2000, default=None)
+    location_uri: str = text(2000)  # Graph answers "" where a client sent null
     location_type: str | None = text(40, default=None)
     unique_id: str | None = text(500, default=None)
     unique_id_type: str | None = text(40, default=None)
-    address: PhysicalAddress | None = None
-    coordinates: OutlookGeoCoordinates | None = None
+    # Graph answers with these objects (empty) even where a client sent null.
+    address: PhysicalAddress = PhysicalAddress()
+    coordinates: OutlookGeoCoordinates = OutlookGeoCoordinates()
 
 
 @dataclasses.dataclass(frozen=True)
