@@ -7,7 +7,6 @@ sync state, published state) is shown read-only in a collapsed "Microsoft Graph"
 
 from __future__ import annotations
 
-import json
 from datetime import UTC
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from .fields import ValueField
+from .fields import ValueField, json_formfield
 from .models import (
     ApiToken,
     Appointment,
@@ -38,52 +37,35 @@ from .models import (
     StaffMember,
 )
 
+
+def fieldset(title: str | None, fields: str, *, collapsed: bool = False) -> tuple[str | None, dict[str, Any]]:
+    """A fieldset from space-separated names; ``a,b`` puts two fields on one line."""
+    names = tuple(tuple(name.split(",")) if "," in name else name for name in fields.split())
+    return title, {"fields": names, "classes": ["collapse"] if collapsed else []}
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 GRAPH_FIELDS = ("graph_id", "origin", "created_date_time", "last_updated_date_time", "last_synced_at")
-GRAPH_FIELDSET = ("Microsoft Graph", {"classes": ["collapse"], "fields": GRAPH_FIELDS})
-
-
-class GraphJSONField(forms.JSONField):
-    """JSON textarea that is readable (indented) and where an empty box means ``empty_value``."""
-
-    def __init__(self, *args: Any, empty_value: Any = None, **kwargs: Any) -> None:
-        self.empty_value = empty_value
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value: Any) -> Any:
-        if value in self.empty_values and not self.disabled:
-            return self.empty_value
-        return super().to_python(value)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, forms.fields.InvalidJSONInput):
-            return value
-        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+GRAPH_FIELDSET = fieldset("Microsoft Graph", " ".join(GRAPH_FIELDS), collapsed=True)
 
 
 class FormFieldsMixin:
     """Form fields the model fields do not get right by themselves.
 
-    JSON columns (``ValueField`` and plain ``JSONField``): a callable default such as
-    ``standard_week`` reaches the form as typed values it cannot serialise (the add page would
-    crash), and an emptied box would save NULL into a NOT NULL list column. URLs: say now that a
-    bare host means https, as Django 6 will.
+    Plain JSON list columns (``answer_options``) get the same textarea as ``ValueField`` columns,
+    where an emptied box is an empty list, not NULL. URLs: say now that a bare host means https,
+    as Django 6 will.
     """
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any) -> Any:
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")
-        if isinstance(db_field, models.JSONField):
-            kwargs["form_class"] = GraphJSONField
-            if db_field.has_default():
-                kwargs["initial"] = lambda: _json_default(db_field)
-            if db_field.blank and not db_field.null:
-                kwargs["empty_value"] = []  # every such column in the models is a list
+        if isinstance(db_field, models.JSONField) and not isinstance(db_field, ValueField):
+            return json_formfield(db_field, **kwargs)  # plain JSON lists, such as answer options
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
-
-
-def _json_default(db_field: models.JSONField) -> Any:
-    default = db_field.get_default()
-    return db_field.dump(default) if isinstance(db_field, ValueField) else default
 
 
 class BusinessScopedForm(forms.ModelForm):
@@ -127,13 +109,15 @@ class BusinessAddForm(forms.ModelForm):
 
     mailbox_address = forms.EmailField(
         max_length=320,
-        help_text="The booking mailbox's SMTP address in Microsoft 365 (Graph's id for the business). "
-        "It cannot be changed later.",
+        required=False,
+        help_text="The booking mailbox's SMTP address in Microsoft 365 (Graph's id for the business); it "
+        "cannot be changed later. Leave it empty for a business made here: it gets the address Bookings "
+        "would give it.",
     )
 
     def clean_mailbox_address(self) -> str:
         address = self.cleaned_data["mailbox_address"]
-        if Business.objects.filter(graph_id__iexact=address).exists():
+        if address and Business.objects.filter(graph_id__iexact=address).exists():
             raise ValidationError("A business with this mailbox address already exists.")
         return address
 
@@ -166,6 +150,14 @@ class MirroredResourceAdmin(FormFieldsMixin, admin.ModelAdmin):
 
 # --- Business ----------------------------------------------------------------------------------
 
+BUSINESS_DETAILS = (
+    "display_name slug business_type email phone web_site_url address default_currency_iso language_tag"
+)
+BUSINESS_HOURS = fieldset("Hours & policy", "time_zone business_hours scheduling_policy")
+BUSINESS_GRAPH_FIELDS = (
+    "graph_id created_date_time last_updated_date_time last_synced_at sync_state sync_error"
+)
+
 
 @admin.register(Business)
 class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
@@ -183,54 +175,19 @@ class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
     search_fields = ("display_name", "graph_id", "slug", "email")
     ordering = ("display_name",)
     prepopulated_fields = {"slug": ("display_name",)}
-    readonly_fields = (
-        "graph_id",
-        "is_published",
-        "public_url",
-        "created_date_time",
-        "last_updated_date_time",
-        "last_synced_at",
-        "sync_state",
-        "sync_error",
-        "related_records",
-    )
+    readonly_fields = (*BUSINESS_GRAPH_FIELDS.split(), "is_published", "public_url", "related_records")
     actions = ("publish_booking_page", "unpublish_booking_page")
-    details = (
-        "display_name",
-        "slug",
-        "business_type",
-        "email",
-        "phone",
-        "web_site_url",
-        "address",
-        "default_currency_iso",
-        "language_tag",
-        "is_active",
-    )
     fieldsets = (
-        ("Details", {"fields": details}),
-        ("Hours & policy", {"fields": ("time_zone", "business_hours", "scheduling_policy")}),
-        ("Booking page", {"fields": ("is_published", "public_url", "booking_page_settings")}),
-        ("Records", {"fields": ("related_records",)}),
-        (
-            "Microsoft Graph",
-            {
-                "classes": ["collapse"],
-                "fields": (
-                    "graph_id",
-                    "created_date_time",
-                    "last_updated_date_time",
-                    "last_synced_at",
-                    "sync_state",
-                    "sync_error",
-                ),
-            },
-        ),
+        fieldset("Details", f"{BUSINESS_DETAILS} is_active"),
+        BUSINESS_HOURS,
+        fieldset("Booking page", "is_published public_url booking_page_settings"),
+        fieldset("Records", "related_records"),
+        fieldset("Microsoft Graph", BUSINESS_GRAPH_FIELDS, collapsed=True),
     )
     add_fieldsets = (
-        ("Details", {"fields": ("mailbox_address", *details)}),
-        ("Hours & policy", {"fields": ("time_zone", "business_hours", "scheduling_policy")}),
-        ("Booking page", {"fields": ("booking_page_settings",)}),
+        fieldset("Details", f"mailbox_address {BUSINESS_DETAILS}"),
+        BUSINESS_HOURS,
+        fieldset("Booking page", "booking_page_settings"),
     )
 
     def get_fieldsets(self, request: HttpRequest, obj: Business | None = None) -> Any:
@@ -245,7 +202,12 @@ class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Business, form: forms.ModelForm, change: bool) -> None:
         if not change:
-            obj.graph_id = form.cleaned_data["mailbox_address"]
+            # Imported late (here and in the actions): a broken write layer must not take the admin down.
+            from bookings import resources
+
+            obj.graph_id = form.cleaned_data["mailbox_address"] or resources.new_mailbox_address(
+                obj.display_name
+            )
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Records of this business")
@@ -266,25 +228,23 @@ class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
 
     @admin.action(description="Publish booking page", permissions=["change"])
     def publish_booking_page(self, request: HttpRequest, queryset: QuerySet[Business]) -> None:
-        # Imported late: the module is written alongside the API, and the admin must load without it.
         from bookings import resources
 
-        for business in queryset:
+        businesses = list(queryset)
+        for business in businesses:
             resources.publish_business(business)
-        self.message_user(request, f"Published {_count(queryset, 'booking page')}.", messages.SUCCESS)
+        self.message_user(request, f"Published {plural(len(businesses), 'booking page')}.", messages.SUCCESS)
 
     @admin.action(description="Unpublish booking page", permissions=["change"])
     def unpublish_booking_page(self, request: HttpRequest, queryset: QuerySet[Business]) -> None:
         from bookings import resources
 
-        for business in queryset:
+        businesses = list(queryset)
+        for business in businesses:
             resources.unpublish_business(business)
-        self.message_user(request, f"Unpublished {_count(queryset, 'booking page')}.", messages.SUCCESS)
-
-
-def _count(queryset: QuerySet, noun: str) -> str:
-    count = queryset.count()
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+        self.message_user(
+            request, f"Unpublished {plural(len(businesses), 'booking page')}.", messages.SUCCESS
+        )
 
 
 # --- Services, staff, questions ----------------------------------------------------------------
@@ -320,47 +280,23 @@ class ServiceAdmin(MirroredResourceAdmin):
     filter_horizontal = ("staff_members",)
     readonly_fields = (*GRAPH_FIELDS, "web_url")
     fieldsets = (
-        (
+        fieldset(
             "Details",
-            {
-                "fields": (
-                    "business",
-                    "display_name",
-                    "description",
-                    "additional_information",
-                    "notes",
-                    "language_tag",
-                    "is_hidden_from_customers",
-                    "is_active",
-                )
-            },
+            "business display_name description additional_information notes language_tag "
+            "is_hidden_from_customers is_active",
         ),
-        (
+        fieldset(
             "Scheduling",
-            {
-                "fields": (
-                    "default_duration",
-                    "pre_buffer",
-                    "post_buffer",
-                    "maximum_attendees_count",
-                    "scheduling_policy",
-                )
-            },
+            "default_duration pre_buffer,post_buffer maximum_attendees_count scheduling_policy",
         ),
-        ("Price", {"fields": ("default_price", "default_price_type")}),
-        ("Location", {"fields": ("default_location", "is_location_online", "is_anonymous_join_enabled")}),
-        (
+        fieldset("Price", "default_price default_price_type"),
+        fieldset("Location", "default_location is_location_online is_anonymous_join_enabled"),
+        fieldset(
             "Notifications",
-            {
-                "fields": (
-                    "default_reminders",
-                    "sms_notifications_enabled",
-                    "is_customer_allowed_to_manage_booking",
-                )
-            },
+            "default_reminders sms_notifications_enabled is_customer_allowed_to_manage_booking",
         ),
-        ("Staff", {"fields": ("staff_members",)}),
-        ("Microsoft Graph", {"classes": ["collapse"], "fields": (*GRAPH_FIELDS, "web_url")}),
+        fieldset("Staff", "staff_members"),
+        fieldset("Microsoft Graph", " ".join((*GRAPH_FIELDS, "web_url")), collapsed=True),
     )
 
 
@@ -380,40 +316,20 @@ class StaffMemberAdmin(MirroredResourceAdmin):
     ordering = ("business__display_name", "display_name")
     list_select_related = ("business", "user")
     autocomplete_fields = ("business", "user")
-    readonly_fields = (*GRAPH_FIELDS, "appointments")
+    readonly_fields = (*GRAPH_FIELDS, "appointments_link")
     fieldsets = (
-        (
-            "Details",
-            {
-                "fields": (
-                    "business",
-                    "display_name",
-                    "email_address",
-                    "role",
-                    "membership_status",
-                    "user",
-                    "is_active",
-                )
-            },
-        ),
-        (
+        fieldset("Details", "business display_name email_address role membership_status user is_active"),
+        fieldset(
             "Hours",
-            {
-                "fields": (
-                    "time_zone",
-                    "use_business_hours",
-                    "working_hours",
-                    "availability_is_affected_by_personal_calendar",
-                    "is_email_notification_enabled",
-                )
-            },
+            "time_zone use_business_hours working_hours availability_is_affected_by_personal_calendar "
+            "is_email_notification_enabled",
         ),
-        ("Records", {"fields": ("appointments",)}),
+        fieldset("Records", "appointments_link"),
         GRAPH_FIELDSET,
     )
 
     @admin.display(description="Appointments")
-    def appointments(self, obj: StaffMember) -> SafeString | str:
+    def appointments_link(self, obj: StaffMember) -> SafeString | str:
         if obj._state.adding:
             return "—"
         return changelist_link(Appointment, "Show appointments", staff_members__id__exact=obj.pk)
@@ -426,7 +342,7 @@ class CustomQuestionAdmin(MirroredResourceAdmin):
     search_fields = ("display_name", "graph_id")
     ordering = ("business__display_name", "display_name")
     fieldsets = (
-        (None, {"fields": ("business", "display_name", "answer_input_type", "answer_options", "is_active")}),
+        fieldset(None, "business display_name answer_input_type answer_options is_active"),
         GRAPH_FIELDSET,
     )
 
@@ -442,28 +358,15 @@ class CustomerAdmin(MirroredResourceAdmin):
     ordering = ("business__display_name", "display_name")
     list_select_related = ("business", "user")
     autocomplete_fields = ("business", "user")
-    readonly_fields = (*GRAPH_FIELDS, "appointments")
+    readonly_fields = (*GRAPH_FIELDS, "appointments_link")
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "business",
-                    "display_name",
-                    "email_address",
-                    "phones",
-                    "addresses",
-                    "user",
-                    "is_active",
-                )
-            },
-        ),
-        ("Records", {"fields": ("appointments",)}),
+        fieldset(None, "business display_name email_address phones addresses user is_active"),
+        fieldset("Records", "appointments_link"),
         GRAPH_FIELDSET,
     )
 
     @admin.display(description="Appointments")
-    def appointments(self, obj: Customer) -> SafeString | str:
+    def appointments_link(self, obj: Customer) -> SafeString | str:
         if obj._state.adding:
             return "—"
         return changelist_link(Appointment, "Show appointments", customer_rows__customer__id__exact=obj.pk)
@@ -529,45 +432,27 @@ class AppointmentAdmin(MirroredResourceAdmin):
     ordering = ("-start",)
     list_select_related = ("business", "service")
     autocomplete_fields = ("business",)
-    readonly_fields = GRAPH_FIELDS
+    # Cancelling goes through the action, which records when; Bookings cannot undo a cancellation either.
+    readonly_fields = (*GRAPH_FIELDS, "is_cancelled", "cancelled_at", "cancellation_message")
+    actions = ("cancel_appointments",)
     fieldsets = (
-        (
+        fieldset(
             "Appointment",
-            {
-                "fields": (
-                    "business",
-                    "service",
-                    "service_name",
-                    "start",
-                    "end",
-                    ("pre_buffer", "post_buffer"),
-                    "customer_time_zone",
-                    "maximum_attendees_count",
-                )
-            },
+            "business service service_name start end pre_buffer,post_buffer customer_time_zone "
+            "maximum_attendees_count",
         ),
-        ("Price", {"fields": ("price", "price_type")}),
-        (
+        fieldset("Price", "price price_type"),
+        fieldset(
             "Location & online meeting",
-            {"fields": ("service_location", "is_location_online", "join_web_url", "anonymous_join_web_url")},
+            "service_location is_location_online join_web_url anonymous_join_web_url",
         ),
-        (
+        fieldset(
             "Notes & notifications",
-            {
-                "classes": ["collapse"],
-                "fields": (
-                    "service_notes",
-                    "additional_information",
-                    "appointment_label",
-                    "reminders",
-                    "opt_out_of_customer_email",
-                    "sms_notifications_enabled",
-                    "is_customer_allowed_to_manage_booking",
-                    "self_service_appointment_id",
-                ),
-            },
+            "service_notes additional_information appointment_label reminders opt_out_of_customer_email "
+            "sms_notifications_enabled is_customer_allowed_to_manage_booking self_service_appointment_id",
+            collapsed=True,
         ),
-        ("Cancellation", {"fields": ("is_cancelled", "cancelled_at", "cancellation_message", "is_active")}),
+        fieldset("Cancellation", "is_cancelled cancelled_at cancellation_message is_active"),
         GRAPH_FIELDSET,
     )
 
@@ -585,7 +470,17 @@ class AppointmentAdmin(MirroredResourceAdmin):
         if change and {"start", "end", "pre_buffer", "post_buffer"} & set(form.changed_data):
             # Rows left untouched in the inline were not saved, so their blocked range is still the old one.
             for row in form.instance.staff_rows.all():
+                row.appointment = form.instance
                 row.save()
+
+    @admin.action(description="Cancel selected appointments", permissions=["change"])
+    def cancel_appointments(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        from bookings import booking
+
+        appointments = list(queryset.filter(is_cancelled=False))
+        for appointment in appointments:
+            booking.cancel_appointment(appointment)
+        self.message_user(request, f"Cancelled {plural(len(appointments), 'appointment')}.", messages.SUCCESS)
 
     @admin.display(description="Starts (business time)", ordering="start")
     def local_start(self, obj: Appointment) -> str:
@@ -643,4 +538,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"Revoked {revoked} token{'' if revoked == 1 else 's'}.", messages.SUCCESS)
+        self.message_user(request, f"Revoked {plural(revoked, 'token')}.", messages.SUCCESS)

@@ -17,6 +17,37 @@ from django.db import models
 from .values import GraphValue, GraphValueError, read_many, write_many
 
 
+class JSONTextField(forms.JSONField):
+    """A readable (indented) JSON textarea where an empty box means ``empty_value``, not NULL."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 80})
+
+    def __init__(self, *args: Any, empty_value: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, empty_value=empty_value, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values and not self.disabled:
+            return self.empty_value
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+
+
+def json_formfield(field: models.JSONField, **kwargs: Any) -> forms.Field:
+    """The form field for a JSON column: its default shown as JSON, an emptied list kept a list."""
+    if field.has_default():
+        default = field.get_default()
+        kwargs.setdefault("initial", field.dump(default) if isinstance(field, ValueField) else default)
+    if field.blank and not field.null:
+        kwargs.setdefault("empty_value", [])
+    return models.Field.formfield(
+        field, **{"form_class": JSONTextField, "encoder": field.encoder, "decoder": field.decoder, **kwargs}
+    )
+
+
 class ValueField(models.JSONField):
     """JSON column holding one ``GraphValue`` (or, with ``many=True``, a tuple of them)."""
 
@@ -36,7 +67,8 @@ class ValueField(models.JSONField):
     def load(self, data: Any) -> Any:
         """Graph JSON (or an already typed value) -> typed value; raises ``GraphValueError``."""
         if data is None:
-            return None
+            # An emptied collection (a blank admin box) is an empty collection, never NULL.
+            return () if self.many else None
         if self.many:
             return read_many(self.value_type, list(data) if isinstance(data, tuple) else data)
         return self.value_type.from_graph(data)
@@ -68,7 +100,9 @@ class ValueField(models.JSONField):
             raise ValidationError(str(error), code="invalid") from None
 
     def get_prep_value(self, value: Any) -> Any:
-        if isinstance(value, GraphValue) or (isinstance(value, tuple | list) and value and isinstance(value[0], GraphValue)):
+        if isinstance(value, GraphValue) or (
+            isinstance(value, tuple | list) and value and isinstance(value[0], GraphValue)
+        ):
             value = self.dump(value)
         return super().get_prep_value(value)
 
@@ -83,4 +117,4 @@ class ValueField(models.JSONField):
         return self.value_from_object(obj)
 
     def formfield(self, **kwargs: Any) -> forms.Field:
-        return super().formfield(**{"widget": forms.Textarea(attrs={"rows": 6, "cols": 80}), **kwargs})
+        return json_formfield(self, **kwargs)
