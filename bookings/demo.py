@@ -4,18 +4,18 @@ It holds the seed's Contoso Lunch Delivery (Dana Swope, Bento) with more staff, 
 and three weeks of appointments, plus a second, unpublished business.
 
 Every record is written with ``update_or_create`` under a stable key (a business's Graph id, a
-customer's e-mail, else a fixed UUID: Microsoft's documented id where its Bookings examples give one,
-so the documentation's URLs work here, otherwise a name-based UUID), so running it again updates in
-place. Appointments are placed by a deterministic search from ``now`` that honours business hours,
-staff working hours and time already blocked, so demo data never breaks the rule that a staff
-member's bookings (buffers included) do not overlap.
+customer's e-mail, else a fixed UUID: the id Microsoft's Bookings examples use where they give one,
+so their URLs work here, otherwise a name-based UUID), so running it again updates in place.
+Appointments are placed by a deterministic search from ``now`` that honours business and staff
+hours and time already blocked: demo data never breaks the rule that a staff member's bookings
+(buffers included) do not overlap.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,17 +24,7 @@ from django.utils import timezone
 
 from .availability import Interval, blocked_range
 from .enums import AnswerInputType, DayOfWeek, PriceType, StaffRole
-from .models import (
-    Appointment,
-    AppointmentCustomer,
-    AppointmentStaff,
-    Business,
-    Customer,
-    CustomQuestion,
-    Service,
-    ServiceQuestion,
-    StaffMember,
-)
+from .models import AppointmentStaff, Business, Service, StaffMember
 from .values import (
     Location,
     Phone,
@@ -44,7 +34,6 @@ from .values import (
     SchedulingPolicy,
     WorkHours,
     WorkTimeSlot,
-    standard_week,
 )
 
 DEMO_NAMESPACE = uuid.UUID("0b6f3c52-6d1e-4f57-9a43-5c1d2b7e8f90")
@@ -54,12 +43,8 @@ DOCUMENTED_IDS = {
     "contoso/samanthab@contoso.onmicrosoft.com": "71d64d0e-7225-49b6-b0b1-070d476cda51",
     "contoso/service/bento": "57da6774-a087-4d69-b0e6-6fb82c339976",
     "contoso/question/age": "3bc6fde0-4ad3-445d-ab17-0fc15dba0774",
-    "contoso/customer/adelev@proseware.com": "8bb19078-0f45-4efb-b2c5-da78b860f73a",
-    "contoso/customer/bobk@tailspintoys.com": "829e3cb5-3d4d-4319-a8de-1953aedaa166",
-    "contoso/customer/jordanm@contoso.com": "7ed53fa5-9ef2-4f2f-975b-27447440bc09",
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-DAYS = (*WEEKDAYS, "saturday", "sunday")
 DEMO_DAYS = 21
 CHICAGO, NEW_YORK = "America/Chicago", "America/New_York"
 
@@ -84,25 +69,32 @@ def demo_id(*parts: str) -> uuid.UUID:
 
 def week(hours: dict[str, tuple[int, int]]) -> tuple[WorkHours, ...]:
     """All seven days in Graph's shape, from ``{"monday": (8, 17)}``; days not named are closed."""
-    return tuple(
-        WorkHours(day=DayOfWeek(day), time_slots=tuple(
-            WorkTimeSlot(start_time=time(opens), end_time=time(closes))
-            for opens, closes in [hours[day]] if day in hours
-        ))
-        for day in DAYS
-    )  # fmt: skip
+    slots = {}
+    for day, (opens, closes) in hours.items():
+        slots[day] = (WorkTimeSlot(start_time=time(opens), end_time=time(closes)),)
+    days = sorted(DayOfWeek, key=lambda day: day.weekday)  # Monday first, as Bookings lists them
+    return tuple(WorkHours(day=day, time_slots=slots.get(day.value, ())) for day in days)
 
 
 def within_hours(hours: tuple[WorkHours, ...], zone: ZoneInfo, interval: Interval) -> bool:
-    """Whether ``interval`` lies inside one slot of the weekly ``hours``, read as wall-clock time in ``zone``."""
+    """Whether ``interval`` lies in one slot of the weekly ``hours``, read as wall-clock time in ``zone``."""
     day = interval.start.astimezone(zone).date()
     for entry in hours:
         for slot in entry.time_slots if DayOfWeek(entry.day).weekday == day.weekday() else ():
             opens = datetime.combine(day, slot.start_time, tzinfo=zone)
-            closes_on = day + timedelta(days=1) if slot.end_time == time(0) else day  # 00:00 ends at midnight
-            if opens <= interval.start and interval.end <= datetime.combine(closes_on, slot.end_time, tzinfo=zone):
+            closing_day = day + timedelta(days=1) if slot.end_time == time(0) else day  # 00:00: midnight
+            closes = datetime.combine(closing_day, slot.end_time, tzinfo=zone)
+            if opens <= interval.start and interval.end <= closes:
                 return True
     return False
+
+
+def is_free(member: StaffMember, blocked: Interval, busy: dict) -> bool:
+    """Whether ``blocked`` is inside the member's own hours (if they keep any; business hours are
+    checked by the caller) and clear of everything already booked for them."""
+    zone = ZoneInfo(member.time_zone)
+    in_hours = member.use_business_hours or within_hours(member.working_hours, zone, blocked)
+    return in_hours and not any(blocked.overlaps(taken) for taken in busy.get(member.pk, ()))
 
 
 CONTOSO_HOURS = week({**dict.fromkeys(WEEKDAYS, (8, 17)), "saturday": (10, 14)})
@@ -110,13 +102,14 @@ CONTOSO_ADDRESS = PhysicalAddress(
     street="4567 Main Street", city="Chicago", state="IL", country_or_region="USA", postal_code="60601"
 )
 ALEX_HOURS = week({"monday": (12, 17), "wednesday": (12, 17), "friday": (12, 17), "saturday": (10, 14)})
+MEGAN_HOURS = week(dict.fromkeys(WEEKDAYS, (10, 18)))  # New York time: 09:00-17:00 at the business
 # key -> display name, e-mail, role, IANA zone, own working hours (None: the business's hours)
 CONTOSO_STAFF = {
     "dana": ("Dana Swope", "danas@contoso.com", StaffRole.EXTERNAL_GUEST, CHICAGO, None),
-    "samantha": ("Samantha Booth", "samanthab@contoso.onmicrosoft.com", StaffRole.ADMINISTRATOR, CHICAGO, None),
+    "samantha": ("Samantha Booth", "samanthab@contoso.onmicrosoft.com", StaffRole.ADMINISTRATOR,
+                 CHICAGO, None),
     "alex": ("Alex Wilber", "alexw@contoso.com", StaffRole.TEAM_MEMBER, CHICAGO, ALEX_HOURS),
-    # 10:00-18:00 in New York is 09:00-17:00 at the business: a member working from another zone.
-    "megan": ("Megan Bowen", "meganb@contoso.com", StaffRole.SCHEDULER, NEW_YORK, week(dict.fromkeys(WEEKDAYS, (10, 18)))),
+    "megan": ("Megan Bowen", "meganb@contoso.com", StaffRole.SCHEDULER, NEW_YORK, MEGAN_HOURS),
 }  # fmt: skip
 # key -> question, input type, options
 CONTOSO_QUESTIONS = {
@@ -126,13 +119,13 @@ CONTOSO_QUESTIONS = {
 }
 # name, e-mail, phone, IANA zone, answers to the questions above (in their order)
 CONTOSO_CUSTOMERS = [
-    ("Adele Vance", "adelev@proseware.com", "206-555-0100", "America/Los_Angeles", ("34", "None", "Delivery")),
+    ("Adele Vance", "adelev@proseware.com", "206-555-0100", "America/Vancouver", ("34", "None", "Delivery")),
     ("Bob Kelly", "bobk@tailspintoys.com", "312-555-0145", CHICAGO, ("41", "Peanuts", "Pick-up")),
     ("Jordan Miller", "jordanm@contoso.com", "213-555-0199", CHICAGO, ("25", "None", "Delivery")),
     ("Lee Gu", "leeg@fabrikam.com", "312-555-0178", CHICAGO, ("29", "Shellfish", "Pick-up")),
     ("Isaiah Langer", "isaiahl@woodgrovebank.com", "646-555-0112", NEW_YORK, ("52", "None", "Delivery")),
-    ("Miriam Graham", "miriamg@adatum.com", "+44 20 7946 0321", "Europe/London", ("38", "Gluten", "Pick-up")),
-]  # fmt: skip
+    ("Miriam Graham", "miriamg@adatum.com", "020 7946 0321", "Europe/London", ("38", "Gluten", "Pick-up")),
+]
 # service, staff, customers (indexes above), preferred local start hour; spread over the coming weeks
 APPOINTMENT_PLAN = [
     ("bento", ("dana",), (0,), 11), ("bento", ("alex",), (1,), 12), ("consultation", ("megan",), (2,), 9),
@@ -141,19 +134,18 @@ APPOINTMENT_PLAN = [
     ("consultation", ("samantha",), (5,), 15), ("bento", ("dana",), (3,), 12),
     ("tasting", ("samantha", "dana"), (1,), 14), ("bento", ("alex",), (2,), 13),
     ("sushi", ("samantha",), (0, 1, 2, 3), 10), ("bento", ("dana",), (5,), 11),
-    ("consultation", ("megan",), (0,), 10), ("kaiseki", ("dana",), (4,), 11), ("bento", ("samantha",), (1,), 12),
-    ("bento", ("alex",), (3,), 15), ("consultation", ("megan",), (3,), 14), ("bento", ("dana",), (0,), 12),
+    ("consultation", ("megan",), (0,), 10), ("kaiseki", ("dana",), (4,), 11),
+    ("bento", ("samantha",), (1,), 12), ("bento", ("alex",), (3,), 15),
+    ("consultation", ("megan",), (3,), 14), ("bento", ("dana",), (0,), 12),
     ("sushi", ("samantha", "megan"), (1, 4, 5), 14),
 ]  # fmt: skip
-# What an appointment copies from its service when booked: Bookings keeps these per appointment.
+# What an appointment copies from its service when booked (Bookings keeps these per appointment).
 COPIED_FROM_SERVICE = {
     "service_name": "display_name", "service_notes": "notes", "service_location": "default_location",
-    "pre_buffer": "pre_buffer", "post_buffer": "post_buffer", "price": "default_price",
-    "price_type": "default_price_type", "reminders": "default_reminders",
-    "maximum_attendees_count": "maximum_attendees_count", "is_location_online": "is_location_online",
-    "sms_notifications_enabled": "sms_notifications_enabled",
-    "is_customer_allowed_to_manage_booking": "is_customer_allowed_to_manage_booking",
-    "additional_information": "additional_information",
+    "price": "default_price", "price_type": "default_price_type", "reminders": "default_reminders",
+    **{name: name for name in ("pre_buffer", "post_buffer", "maximum_attendees_count", "is_location_online",
+                               "sms_notifications_enabled", "is_customer_allowed_to_manage_booking",
+                               "additional_information")},
 }  # fmt: skip
 
 
@@ -181,8 +173,8 @@ def contoso_services(location: Location) -> dict[str, dict]:
             is_customer_allowed_to_manage_booking=True,
         ),
         "sushi": service_spec(
-            "Sushi-making class", 120, 45.0, PriceType.FIXED_PRICE, pre=15, post=15, maximum_attendees_count=8,
-            staff=("samantha", "megan"), questions=(("allergies", True),), default_location=location,
+            "Sushi-making class", 120, 45.0, PriceType.FIXED_PRICE, maximum_attendees_count=8, pre=15,
+            post=15, staff=("samantha", "megan"), questions=(("allergies", True),), default_location=location,
             description="Learn to roll maki and nigiri with our chefs; all ingredients included.",
             additional_information="Please arrive ten minutes early. Aprons are provided.",
         ),
@@ -212,107 +204,80 @@ def upsert_business(*, slug: str, graph_id: str, **fields) -> Business:
     """A business by its Graph id (case-insensitive, as Graph compares it); a published one gets the
     public page address, as Bookings gives one on publishing."""
     public_url = f"{settings.PORTAL_BASE_URL}/book/{slug}/" if fields.get("is_published") else None
-    business, _ = Business.objects.update_or_create(
-        graph_id__iexact=graph_id,
-        defaults={"graph_id": graph_id, "slug": slug, "public_url": public_url, "is_active": True, **fields},
-    )
-    return business
+    fields |= {"graph_id": graph_id, "slug": slug, "public_url": public_url, "is_active": True}
+    return Business.objects.update_or_create(graph_id__iexact=graph_id, defaults=fields)[0]
 
 
 def upsert_staff(business: Business, specs: dict[str, tuple]) -> dict[str, StaffMember]:
     """Staff by a UUID made from business and e-mail; members without own hours work the business's."""
     staff = {}
     for key, (name, email, role, zone, hours) in specs.items():
-        staff[key], _ = StaffMember.objects.update_or_create(
-            id=demo_id(business.slug, email),
-            defaults={
-                "business": business, "display_name": name, "email_address": email, "role": role,
-                "time_zone": zone, "use_business_hours": hours is None,
-                "working_hours": hours or business.business_hours, "is_active": True,
-            },
-        )  # fmt: skip
+        fields = dict(display_name=name, email_address=email, role=role, time_zone=zone, is_active=True)
+        fields |= {"use_business_hours": hours is None, "working_hours": hours or business.business_hours}
+        member_id = demo_id(business.slug, email)
+        staff[key] = business.staff_members.update_or_create(id=member_id, defaults=fields)[0]
     return staff
 
 
-def upsert_services(
-    business: Business, specs: dict[str, dict], staff: dict[str, StaffMember], questions: dict
-) -> dict[str, Service]:
+def upsert_services(business: Business, specs: dict, staff: dict, questions: dict) -> dict[str, Service]:
     """Services with their staff and question assignments (assignments left from earlier runs go)."""
     services = {}
     for key, spec in specs.items():
         fields = {name: value for name, value in spec.items() if not name.startswith("_")}
-        service, _ = Service.objects.update_or_create(
-            id=demo_id(business.slug, "service", key), defaults={"business": business, **fields}
-        )
+        services[key] = service = business.services.update_or_create(
+            id=demo_id(business.slug, "service", key), defaults=fields
+        )[0]
         service.staff_members.set([staff[member] for member in spec["_staff"]])
         for position, (question_key, required) in enumerate(spec["_questions"]):
-            ServiceQuestion.objects.update_or_create(
-                service=service,
-                question=questions[question_key],
-                defaults={"is_required": required, "position": position},
-            )
+            defaults = {"is_required": required, "position": position}
+            service.question_assignments.update_or_create(question=questions[question_key], defaults=defaults)
         wanted = [questions[question_key].pk for question_key, _ in spec["_questions"]]
         service.question_assignments.exclude(question_id__in=wanted).delete()
-        services[key] = service
     return services
 
 
 def place(
-    *, business: Business, service: Service, members: list[StaffMember], days: list, hour: int, busy: dict
+    business: Business, service: Service, members: list, days: list[date], hour: int, busy: dict
 ) -> tuple[datetime, datetime]:
-    """The first start, on ``days`` in order, where the appointment and its buffers fit business
-    hours and each member's working hours without touching time already ``busy`` for them.
+    """The first (start, end) on ``days``, in order, where the appointment and its buffers fit business
+    hours and each member's hours without touching time already ``busy`` for them (then marked busy).
 
     Starts lie on the policy's slot grid; on each day, ``hour`` (local) and later are tried first.
     """
-    zone = business.zone
-    step = (service.scheduling_policy or business.scheduling_policy).time_slot_interval
+    zone, step = business.zone, (service.scheduling_policy or business.scheduling_policy).time_slot_interval
     for day in days:
-        opens = min(
-            datetime.combine(day, slot.start_time, tzinfo=zone)
-            for entry in business.business_hours
-            if DayOfWeek(entry.day).weekday == day.weekday()
-            for slot in entry.time_slots
-        )
-        preferred = datetime.combine(day, time(hour), tzinfo=zone)
-        starts = sorted((opens + step * k for k in range(timedelta(days=1) // step)), key=lambda s: (s < preferred, s))
-        for start in (local.astimezone(UTC) for local in starts):
+        midnight, preferred = (datetime.combine(day, time(h), tzinfo=zone) for h in (0, hour))
+        grid = [midnight + step * k for k in range(timedelta(days=1) // step)]
+        for start in (local.astimezone(UTC) for local in sorted(grid, key=lambda s: (s < preferred, s))):
             end = start + service.default_duration
             blocked = blocked_range(start, end, service.pre_buffer, service.post_buffer)
             if within_hours(business.business_hours, zone, blocked) and all(
-                (member.use_business_hours or within_hours(member.working_hours, ZoneInfo(member.time_zone), blocked))
-                and not any(blocked.overlaps(taken) for taken in busy.setdefault(member.pk, []))
-                for member in members
+                is_free(member, blocked, busy) for member in members
             ):
                 for member in members:
-                    busy[member.pk].append(blocked)
+                    busy.setdefault(member.pk, []).append(blocked)
                 return start, end
-    raise RuntimeError(f"no room for a demo {service} appointment in the next {DEMO_DAYS} days")  # fmt: skip
+    raise RuntimeError(f"no room for a demo {service} appointment in the next {DEMO_DAYS} days")
 
 
-def answers_for(service: Service, questions: dict[str, CustomQuestion], given: tuple[str, ...]) -> tuple:
+def answers_for(service: Service, questions: dict, given: tuple[str, ...]) -> tuple[QuestionAnswer, ...]:
     """A customer's answers to the questions ``service`` asks, shaped as Bookings stores them."""
     answer_by_id = {questions[key].pk: answer for key, answer in zip(CONTOSO_QUESTIONS, given, strict=True)}
     answers = []
     for assignment in service.question_assignments.select_related("question"):
         question, answer = assignment.question, answer_by_id[assignment.question_id]
         radio = question.answer_input_type == AnswerInputType.RADIO_BUTTON
-        answers.append(
-            QuestionAnswer(
-                question_id=str(question.pk),
-                question=question.display_name,
-                answer_input_type=AnswerInputType(question.answer_input_type),
-                answer_options=tuple(question.answer_options),
-                is_required=assignment.is_required,
-                answer=None if radio else answer,
-                selected_options=(answer,) if radio else (),
-            )
-        )
+        answers.append(QuestionAnswer(
+            question_id=str(question.pk), question=question.display_name,
+            answer_input_type=AnswerInputType(question.answer_input_type),
+            answer_options=tuple(question.answer_options), is_required=assignment.is_required,
+            answer=None if radio else answer, selected_options=(answer,) if radio else (),
+        ))  # fmt: skip
     return tuple(answers)
 
 
 def upsert_appointments(
-    *, business: Business, services: dict, staff: dict, customers: list[Customer], questions: dict, now: datetime
+    business: Business, services: dict, staff: dict, customers: list, questions: dict, now: datetime
 ) -> int:
     """The planned appointments, placed from tomorrow on. Bookings made in the portal meanwhile count
     as busy time, so a later run moves demo appointments around them, never onto them."""
@@ -331,30 +296,19 @@ def upsert_appointments(
     days = [day for day in days if day.weekday() in open_weekdays]
     for index, (service_key, staff_keys, customer_indexes, hour) in enumerate(APPOINTMENT_PLAN):
         service, members = services[service_key], [staff[key] for key in staff_keys]
-        first = index * len(days) // len(APPOINTMENT_PLAN)  # spread evenly over the open days
-        start, end = place(
-            business=business, service=service, members=members, days=days[first:], hour=hour, busy=busy
-        )
+        first = index * len(days) // len(APPOINTMENT_PLAN)  # spread evenly; if full, try the other days
+        start, end = place(business, service, members, days[first:] + days[:first], hour, busy)
         booked = [(customers[i], CONTOSO_CUSTOMERS[i]) for i in customer_indexes]
-        copied = {field: getattr(service, source) for field, source in COPIED_FROM_SERVICE.items()}
-        appointment, _ = Appointment.objects.update_or_create(
-            id=ids[index],
-            defaults={
-                **copied, "business": business, "service": service, "start": start, "end": end,
-                "customer_time_zone": booked[0][1][3], "is_active": True, "is_cancelled": False,
-            },
-        )  # fmt: skip
+        fields = {field: getattr(service, source) for field, source in COPIED_FROM_SERVICE.items()}
+        fields |= {"service": service, "start": start, "end": end, "customer_time_zone": booked[0][1][3]}
+        fields |= {"is_active": True, "is_cancelled": False}
+        appointment = business.appointments.update_or_create(id=ids[index], defaults=fields)[0]
         for member in members:
-            AppointmentStaff.objects.create(appointment=appointment, staff_member=member)  # computes blocked range
+            appointment.staff_rows.create(staff_member=member)  # save() copies the blocked range
         for customer, (name, email, phone, zone, given) in booked:
-            AppointmentCustomer.objects.update_or_create(
-                appointment=appointment,
-                customer=customer,
-                defaults={
-                    "name": name, "email_address": email, "phone": phone, "time_zone": zone,
-                    "custom_question_answers": answers_for(service, questions, given),
-                },
-            )  # fmt: skip
+            fields = dict(name=name, email_address=email, phone=phone, time_zone=zone)
+            fields["custom_question_answers"] = answers_for(service, questions, given)
+            appointment.customer_rows.update_or_create(customer=customer, defaults=fields)
         appointment.customer_rows.exclude(customer__in=[customer for customer, _ in booked]).delete()
     return len(ids)
 
@@ -375,28 +329,21 @@ def load_contoso(now: datetime) -> tuple[int, int, int, int, int]:
     )  # fmt: skip
     staff = upsert_staff(contoso, CONTOSO_STAFF)
     questions = {}
-    for key, (text, input_type, options) in CONTOSO_QUESTIONS.items():
-        questions[key], _ = CustomQuestion.objects.update_or_create(
-            id=demo_id("contoso", "question", key),
-            defaults={
-                "business": contoso, "display_name": text, "answer_input_type": input_type,
-                "answer_options": options, "is_active": True,
-            },
-        )  # fmt: skip
+    for key, (text, kind, options) in CONTOSO_QUESTIONS.items():
+        fields = dict(display_name=text, answer_input_type=kind, answer_options=options, is_active=True)
+        questions[key] = contoso.custom_questions.update_or_create(
+            id=demo_id("contoso", "question", key), defaults=fields
+        )[0]
     location = Location(display_name=contoso.display_name, address=CONTOSO_ADDRESS)
     services = upsert_services(contoso, contoso_services(location), staff, questions)
     customers = []
     for name, email, phone, _zone, _answers in CONTOSO_CUSTOMERS:
-        # Keyed by e-mail: the portal keeps one active customer per business and address.
-        fields = {"display_name": name, "email_address": email, "phones": (Phone(number=phone, type="mobile"),)}
-        customer, _ = Customer.objects.update_or_create(
-            business=contoso, email_address__iexact=email, is_active=True, defaults=fields,
-            create_defaults={"id": demo_id("contoso", "customer", email), **fields},
-        )  # fmt: skip
-        customers.append(customer)
-    appointments = upsert_appointments(
-        business=contoso, services=services, staff=staff, customers=customers, questions=questions, now=now
-    )
+        # Keyed by e-mail, as the portal keeps one active customer per business and address.
+        phones = (Phone(number=phone, type="mobile"),)
+        fields = {"display_name": name, "email_address": email, "phones": phones}
+        lookup = {"email_address__iexact": email, "is_active": True}
+        customers.append(contoso.customers.update_or_create(**lookup, defaults=fields)[0])
+    appointments = upsert_appointments(contoso, services, staff, customers, questions, now)
     return len(staff), len(questions), len(services), len(customers), appointments
 
 
@@ -407,20 +354,18 @@ def load_fabrikam() -> tuple[int, int]:
         slug="fabrikam", graph_id="Fabrikam@contoso.onmicrosoft.com", display_name="Fabrikam",
         business_type="Bicycle repair", email="manager@fabrikam.com", phone="716-555-0100",
         web_site_url="https://www.fabrikam.com/", time_zone=NEW_YORK, is_published=False,
-        address=PhysicalAddress(
-            street="4567 Main Street", city="Buffalo", state="NY", country_or_region="USA", postal_code="14202"
-        ),
-        business_hours=standard_week(), scheduling_policy=SchedulingPolicy(minimum_lead_time=timedelta(days=1)),
+        address=PhysicalAddress(street="4567 Main Street", city="Buffalo", state="NY",
+                                country_or_region="USA", postal_code="14202"),
+        business_hours=week(dict.fromkeys(WEEKDAYS, (9, 17))),
+        scheduling_policy=SchedulingPolicy(minimum_lead_time=timedelta(days=1)),
     )  # fmt: skip
-    staff = upsert_staff(
-        fabrikam, {"pradeep": ("Pradeep Gupta", "pradeepg@fabrikam.com", StaffRole.ADMINISTRATOR, NEW_YORK, None)}
-    )
+    pradeep = ("Pradeep Gupta", "pradeepg@fabrikam.com", StaffRole.ADMINISTRATOR, NEW_YORK, None)
+    staff = upsert_staff(fabrikam, {"pradeep": pradeep})
     tune_up = service_spec(
         "Bike tune-up", 60, 60.0, PriceType.FIXED_PRICE, post=15, staff=("pradeep",),
         description="Brakes, gears and a safety check while you wait.",
     )  # fmt: skip
-    services = upsert_services(fabrikam, {"tune-up": tune_up}, staff, {})
-    return len(staff), len(services)
+    return len(staff), len(upsert_services(fabrikam, {"tune-up": tune_up}, staff, {}))
 
 
 @transaction.atomic
@@ -431,11 +376,5 @@ def load_demo_data(*, now: datetime | None = None) -> DemoSummary:
     """
     staff, questions, services, customers, appointments = load_contoso(now or timezone.now())
     fabrikam_staff, fabrikam_services = load_fabrikam()
-    return DemoSummary(
-        businesses=2,
-        staff_members=staff + fabrikam_staff,
-        custom_questions=questions,
-        services=services + fabrikam_services,
-        customers=customers,
-        appointments=appointments,
-    )
+    totals = (staff + fabrikam_staff, questions, services + fabrikam_services, customers, appointments)
+    return DemoSummary(2, *totals)

@@ -1,0 +1,62 @@
+# Two commands cover the README: `make run` to try the portal, `make test` for everything CI checks.
+# Without CI=true the tests run on SQLite; with CI=true (as .ci/run sets it) on the machine's
+# PostgreSQL and Redis, which are started first if they are not answering.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+ifeq ($(CI),true)
+export DATABASE_URL := postgres://postgres@127.0.0.1:5432/portal
+export CELERY_BROKER_URL := redis://127.0.0.1:6379/15
+endif
+
+.PHONY: run test lint install services clean help
+
+help:
+	@echo "make run    set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
+	@echo "make test   lint, Django checks, migration check and the test suite (CI=true: PostgreSQL + Redis)"
+	@echo "make lint   ruff check"
+	@echo "make clean  remove caches and build output (keeps .venv and db.sqlite3)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+install: $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# Start PostgreSQL and Redis only if they are not answering (commands from the machine's notes),
+# then wait until they do; create the `portal` database the checks below connect to.
+services:
+ifeq ($(CI),true)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 \
+		--port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+	@for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+		pg_isready -h 127.0.0.1 -p 5432
+	@for i in $$(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; \
+		redis-cli -h 127.0.0.1 -p 6379 ping
+	@test "$$(psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'portal'")" = 1 \
+		|| createdb -h 127.0.0.1 -U postgres portal
+else
+	@echo "CI is not 'true': testing on SQLite, no services needed."
+endif
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: install services lint
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+clean:
+	rm -rf .pytest_cache .ruff_cache staticfiles test-artifacts build *.egg-info
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
