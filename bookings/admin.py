@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from . import booking, resources
 from .fields import ValueField, json_formfield
 from .models import (
     ApiToken,
@@ -203,8 +204,6 @@ class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Business, form: forms.ModelForm, change: bool) -> None:
         if not change:
             # Imported late (here and in the actions): a broken write layer must not take the admin down.
-            from bookings import resources
-
             obj.graph_id = form.cleaned_data["mailbox_address"] or resources.new_mailbox_address(
                 obj.display_name
             )
@@ -228,8 +227,6 @@ class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
 
     @admin.action(description="Publish booking page", permissions=["change"])
     def publish_booking_page(self, request: HttpRequest, queryset: QuerySet[Business]) -> None:
-        from bookings import resources
-
         businesses = list(queryset)
         for business in businesses:
             resources.publish_business(business)
@@ -237,8 +234,6 @@ class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
 
     @admin.action(description="Unpublish booking page", permissions=["change"])
     def unpublish_booking_page(self, request: HttpRequest, queryset: QuerySet[Business]) -> None:
-        from bookings import resources
-
         businesses = list(queryset)
         for business in businesses:
             resources.unpublish_business(business)
@@ -469,14 +464,10 @@ class AppointmentAdmin(MirroredResourceAdmin):
         super().save_related(request, form, formsets, change)
         if change and {"start", "end", "pre_buffer", "post_buffer"} & set(form.changed_data):
             # Rows left untouched in the inline were not saved, so their blocked range is still the old one.
-            for row in form.instance.staff_rows.all():
-                row.appointment = form.instance
-                row.save()
+            booking.refresh_blocked_ranges(form.instance)
 
     @admin.action(description="Cancel selected appointments", permissions=["change"])
     def cancel_appointments(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
-        from bookings import booking
-
         appointments = list(queryset.filter(is_cancelled=False))
         for appointment in appointments:
             booking.cancel_appointment(appointment)

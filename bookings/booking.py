@@ -16,7 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import selectors
-from .models import Appointment, AppointmentCustomer, AppointmentStaff, Business, Customer, Service, StaffMember
+from .models import (
+    Appointment,
+    AppointmentCustomer,
+    AppointmentStaff,
+    Business,
+    Customer,
+    Service,
+    StaffMember,
+)
 from .values import Location, Phone, QuestionAnswer
 
 
@@ -84,7 +92,8 @@ def _write_staff(appointment: Appointment, staff_members: Sequence[StaffMember])
         AppointmentStaff(appointment=appointment, staff_member=staff_member).save()
 
 
-def _refresh_blocked_ranges(appointment: Appointment) -> None:
+def refresh_blocked_ranges(appointment: Appointment) -> None:
+    """Recompute the staff rows' blocked ranges after the appointment's times or buffers changed."""
     for row in appointment.staff_rows.all():
         row.appointment = appointment
         row.save()
@@ -92,9 +101,8 @@ def _refresh_blocked_ranges(appointment: Appointment) -> None:
 
 def _write_customers(appointment: Appointment, customers: Sequence[CustomerDetails]) -> None:
     if len(customers) > appointment.maximum_attendees_count:
-        raise ValidationError(
-            {"customers": f"This appointment takes at most {appointment.maximum_attendees_count} customer(s)."}
-        )
+        places = appointment.maximum_attendees_count
+        raise ValidationError({"customers": f"This appointment takes at most {places} customer(s)."})
     appointment.customer_rows.all().delete()
     for details in customers:
         customer = resolve_customer(appointment.business, details)
@@ -145,7 +153,14 @@ def update_appointment(
     staff_members: Sequence[StaffMember] | None = None,
     customers: Sequence[CustomerDetails] | None = None,
 ) -> Appointment:
-    """Apply a partial update; staff and customers are replaced only when given."""
+    """Apply a partial update; staff and customers are replaced only when given.
+
+    Moving the appointment to another service renames it after that service unless the caller
+    names it, as ``serviceName`` is derived from ``serviceId`` when omitted.
+    """
+    new_service = changes.get("service")
+    if new_service is not None and new_service != appointment.service and "service_name" not in changes:
+        changes = {**changes, "service_name": new_service.display_name}
     for name, value in changes.items():
         setattr(appointment, name, value)
     appointment.full_clean()
@@ -153,7 +168,7 @@ def update_appointment(
     if staff_members is not None:
         _write_staff(appointment, staff_members)
     else:
-        _refresh_blocked_ranges(appointment)
+        refresh_blocked_ranges(appointment)
     if customers is not None:
         _write_customers(appointment, customers)
     elif appointment.customer_rows.count() > appointment.maximum_attendees_count:
@@ -167,7 +182,9 @@ def cancel_appointment(appointment: Appointment, *, message: str = "") -> Appoin
     appointment.is_cancelled = True
     appointment.cancelled_at = timezone.now()
     appointment.cancellation_message = message
-    appointment.save(update_fields=["is_cancelled", "cancelled_at", "cancellation_message", "last_updated_date_time"])
+    appointment.save(
+        update_fields=["is_cancelled", "cancelled_at", "cancellation_message", "last_updated_date_time"]
+    )
     return appointment
 
 

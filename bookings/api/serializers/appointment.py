@@ -33,8 +33,9 @@ MAX_CUSTOMERS = 500
 class CustomerInformationSerializer(serializers.Serializer):
     customerId = StrictCharField(source="customer_id", max_length=100, required=False, allow_null=True)
     name = StrictCharField(max_length=255, required=False, allow_null=True)
-    emailAddress = StrictEmailField(source="email_address", max_length=320, required=False, allow_blank=True,
-                                    allow_null=True)
+    emailAddress = StrictEmailField(
+        source="email_address", max_length=320, required=False, allow_blank=True, allow_null=True
+    )
     phone = StrictCharField(max_length=64, required=False, allow_null=True)
     notes = StrictCharField(max_length=4000, required=False, allow_null=True)
     location = GraphValueField(Location, required=False, allow_null=True)
@@ -44,8 +45,10 @@ class CustomerInformationSerializer(serializers.Serializer):
     )
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, dict) and data.get("@odata.type") is not None and not odata_type_matches(
-            data["@odata.type"], CUSTOMER_INFORMATION_TYPE
+        if (
+            isinstance(data, dict)
+            and data.get("@odata.type") is not None
+            and not odata_type_matches(data["@odata.type"], CUSTOMER_INFORMATION_TYPE)
         ):
             raise serializers.ValidationError({"@odata.type": [f"Expected '{CUSTOMER_INFORMATION_TYPE}'."]})
         return super().to_internal_value(data)
@@ -83,26 +86,38 @@ class AppointmentSerializer(GraphSerializer):
     reminders = GraphValueField(Reminder, many=True, required=False)
     staffMemberIds = StringListField(source="staff_members", required=False, max_items=100, write_only=True)
     customers = CustomerInformationSerializer(source="customer_rows", many=True, required=False)
-    customerName = StrictCharField(source="customer_name", max_length=255, required=False, allow_null=True,
-                                   write_only=True)
-    customerEmailAddress = StrictEmailField(source="customer_email_address", max_length=320, required=False,
-                                            allow_blank=True, allow_null=True, write_only=True)
-    customerPhone = StrictCharField(source="customer_phone", max_length=64, required=False, allow_null=True,
-                                    write_only=True)
-    customerNotes = StrictCharField(source="customer_notes", max_length=4000, required=False, allow_null=True,
-                                    write_only=True)
+    customerName = StrictCharField(
+        source="customer_name", max_length=255, required=False, allow_null=True, write_only=True
+    )
+    customerEmailAddress = StrictEmailField(
+        source="customer_email_address",
+        max_length=320,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        write_only=True,
+    )
+    customerPhone = StrictCharField(
+        source="customer_phone", max_length=64, required=False, allow_null=True, write_only=True
+    )
+    customerNotes = StrictCharField(
+        source="customer_notes", max_length=4000, required=False, allow_null=True, write_only=True
+    )
     customerTimeZone = TimeZoneNameField(source="customer_time_zone", required=False, allow_null=True)
-    maximumAttendeesCount = StrictIntegerField(source="maximum_attendees_count", min_value=1, max_value=10000,
-                                               required=False)
+    maximumAttendeesCount = StrictIntegerField(
+        source="maximum_attendees_count", min_value=1, max_value=10000, required=False
+    )
     filledAttendeesCount = serializers.SerializerMethodField()
     optOutOfCustomerEmail = StrictBooleanField(source="opt_out_of_customer_email", required=False)
     smsNotificationsEnabled = StrictBooleanField(source="sms_notifications_enabled", required=False)
     isLocationOnline = StrictBooleanField(source="is_location_online", required=False)
-    isCustomerAllowedToManageBooking = StrictBooleanField(source="is_customer_allowed_to_manage_booking",
-                                                          required=False)
+    isCustomerAllowedToManageBooking = StrictBooleanField(
+        source="is_customer_allowed_to_manage_booking", required=False
+    )
     joinWebUrl = serializers.URLField(source="join_web_url", max_length=2000, required=False, allow_null=True)
-    anonymousJoinWebUrl = serializers.URLField(source="anonymous_join_web_url", max_length=2000, required=False,
-                                               allow_null=True)
+    anonymousJoinWebUrl = serializers.URLField(
+        source="anonymous_join_web_url", max_length=2000, required=False, allow_null=True
+    )
     additionalInformation = StrictCharField(source="additional_information", max_length=4000, required=False)
     appointmentLabel = StrictCharField(source="appointment_label", max_length=255, required=False)
 

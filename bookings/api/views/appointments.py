@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -86,11 +87,14 @@ class CancelAppointmentView(ResourceItemView):
     spec = APPOINTMENTS
     http_method_names = ["post", "options"]
 
+    @extend_schema(request=CancellationSerializer, responses={204: None})
     def post(self, request: Request, business_id: str, item_id: str) -> Response:
         appointment = self.get_object()
         serializer = CancellationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        booking.cancel_appointment(appointment, message=serializer.validated_data.get("cancellationMessage") or "")
+        booking.cancel_appointment(
+            appointment, message=serializer.validated_data.get("cancellationMessage") or ""
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -119,6 +123,8 @@ class CalendarView(AppointmentsView):
         if end <= start:
             raise ODataError("'end' must be later than 'start'.", code="BadRequest")
         return self.collection(
-            selectors.calendar_view(self.business, start, end), AppointmentSerializer, self.fragment("calendarView"),
+            selectors.calendar_view(self.business, start, end),
+            AppointmentSerializer,
+            self.fragment("calendarView"),
             business=self.business,
         )
