@@ -26,6 +26,11 @@ from .models import (
 )
 
 
+def is_storable(text: str) -> bool:
+    """Whether ``text`` can be compared with a database column at all: PostgreSQL refuses NUL."""
+    return "\x00" not in text
+
+
 def id_filter(key: str) -> Q:
     """Match a record by the portal's id or by Graph's: clients may hold either."""
     try:
@@ -40,11 +45,15 @@ def active_businesses() -> QuerySet[Business]:
 
 def find_business(key: str) -> Business | None:
     """The business whose mailbox address is ``key``, compared case-insensitively as Graph does."""
+    if not is_storable(key):
+        return None
     return active_businesses().filter(graph_id__iexact=key).first()
 
 
 def search_businesses(query: str | None) -> QuerySet[Business]:
     businesses = active_businesses().order_by("display_name", "pk")
+    if query and not is_storable(query):
+        return businesses.none()
     if query:
         businesses = businesses.filter(display_name__icontains=query)
     return businesses
@@ -65,6 +74,7 @@ def customers(business: Business) -> QuerySet[Customer]:
 def services(business: Business) -> QuerySet[Service]:
     return (
         business.services.filter(is_active=True)
+        .select_related("business")
         .order_by("display_name", "pk")
         .prefetch_related(
             Prefetch("staff_members", queryset=StaffMember.objects.only("id", "is_active")),
@@ -79,8 +89,12 @@ def appointments(business: Business) -> QuerySet[Appointment]:
         business.appointments.live()
         .select_related("service")
         .prefetch_related(
-            Prefetch("staff_rows", queryset=AppointmentStaff.objects.select_related("staff_member").only(
-                "id", "appointment_id", "staff_member__id")),
+            Prefetch(
+                "staff_rows",
+                queryset=AppointmentStaff.objects.select_related("staff_member").only(
+                    "id", "appointment_id", "staff_member__id"
+                ),
+            ),
             Prefetch("customer_rows", queryset=AppointmentCustomer.objects.select_related("customer")),
         )
         .order_by("start", "pk")
@@ -93,6 +107,8 @@ def calendar_view(business: Business, start: datetime, end: datetime) -> QuerySe
 
 
 def find(queryset: QuerySet, key: str) -> Model | None:
+    if not is_storable(key):
+        return None
     return queryset.filter(id_filter(key)).first()
 
 
@@ -103,7 +119,7 @@ def find_service(business: Business, key: str) -> Service | None:
 def _by_ids(queryset: QuerySet, keys: Sequence[str]) -> tuple[list, list[str]]:
     """Resolve ids in order; return the records found and the ids that matched nothing."""
     query = Q(pk__in=[])
-    for key in keys:
+    for key in filter(is_storable, keys):
         query |= id_filter(key)
     records = list(queryset.filter(query)) if keys else []
     by_key = {}
@@ -127,7 +143,9 @@ def staff_members_by_ids(business: Business, keys: Iterable[str]) -> tuple[list[
     return _by_ids(business.staff_members.filter(is_active=True), list(keys))
 
 
-def custom_questions_by_ids(business: Business, keys: Iterable[str]) -> tuple[list[CustomQuestion], list[str]]:
+def custom_questions_by_ids(
+    business: Business, keys: Iterable[str]
+) -> tuple[list[CustomQuestion], list[str]]:
     return _by_ids(business.custom_questions.filter(is_active=True), list(keys))
 
 

@@ -30,7 +30,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Access token is invalid or has been revoked.")
         now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+        if (
+            token.last_used_at is None
+            or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+        ):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 

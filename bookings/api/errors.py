@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from rest_framework import exceptions, status
@@ -27,8 +27,14 @@ class ODataError(exceptions.APIException):
     code = "invalidRequest"
     default_detail = "The request is invalid."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, status_code: int | None = None,
-                 details: list[dict[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        details: list[dict[str, str]] | None = None,
+    ) -> None:
         super().__init__(message or self.default_detail)
         if code:
             self.code = code
@@ -92,7 +98,13 @@ def flatten_validation_errors(detail: Any, target: str = "") -> list[dict[str, s
         items: list[dict[str, str]] = []
         for key, value in detail.items():
             name = "" if key in ("non_field_errors", "__all__") else str(key)
-            joined = f"{target}{name}" if name.startswith("[") else f"{target}.{name}" if target and name else name or target
+            joined = (
+                f"{target}{name}"
+                if name.startswith("[")
+                else f"{target}.{name}"
+                if target and name
+                else name or target
+            )
             items += flatten_validation_errors(value, joined)
         return items
     if isinstance(detail, list):
@@ -120,7 +132,9 @@ def odata_exception_handler(exc: Exception, context: dict[str, Any]) -> Response
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, ODataError):
-        return Response(error_body(exc.code, str(exc.detail), exc.details), status=exc.status_code, headers=headers)
+        return Response(
+            error_body(exc.code, str(exc.detail), exc.details), status=exc.status_code, headers=headers
+        )
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(exc.detail)
     if isinstance(exc, DjangoValidationError):
@@ -129,14 +143,21 @@ def odata_exception_handler(exc: Exception, context: dict[str, Any]) -> Response
         return Response(error_body("itemNotFound", "The resource was not found."), status=404)
     if isinstance(exc, IntegrityError):
         logger.info("integrity error answered with 409: %s", exc)
-        return Response(error_body("conflict", "The change conflicts with the current state of the resource."),
-                        status=409)
+        return Response(
+            error_body("conflict", "The change conflicts with the current state of the resource."), status=409
+        )
+    if isinstance(exc, DataError):
+        # A value the database cannot hold slipped past validation: the request's fault, not ours.
+        logger.warning("data error answered with 400: %s", exc)
+        return Response(error_body("invalidRequest", "A value in the request cannot be stored."), status=400)
     for exception_type, status_code, code in _CODES_BY_EXCEPTION:
         if isinstance(exc, exception_type):
             message = str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
             return Response(error_body(code, message), status=status_code, headers=headers)
     if isinstance(exc, exceptions.APIException):
-        return Response(error_body("invalidRequest", str(exc.detail)), status=exc.status_code, headers=headers)
+        return Response(
+            error_body("invalidRequest", str(exc.detail)), status=exc.status_code, headers=headers
+        )
     logger.exception("unexpected error in API view", exc_info=exc)
     return Response(error_body("generalException", "An error has occurred."), status=500)
 
@@ -144,4 +165,6 @@ def odata_exception_handler(exc: Exception, context: dict[str, Any]) -> Response
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """Django-level 404 for paths under the API that match no endpoint."""
     segment = request.path.rstrip("/").rsplit("/", 1)[-1][:100]
-    return JsonResponse(error_body("itemNotFound", f"Resource not found for the segment '{segment}'."), status=404)
+    return JsonResponse(
+        error_body("itemNotFound", f"Resource not found for the segment '{segment}'."), status=404
+    )

@@ -50,15 +50,20 @@ def _read_skiptoken(token: str) -> int:
     try:
         decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         kind, _, number = decoded.partition(":")
-        if kind != "o" or not number.isdigit():
+        if kind != "o" or not _is_small_number(number):
             raise ValueError
         return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ODataError("The $skiptoken is invalid.", code="BadRequest") from None
 
 
+def _is_small_number(raw: str) -> bool:
+    """ASCII digits only ("²".isdigit() is true, int("²") fails), and few enough for any database."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 9
+
+
 def _non_negative_int(raw: str, name: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
+    if not _is_small_number(raw):
         raise ODataError(f"Invalid value '{raw[:20]}' for query option {name}.", code="BadRequest")
     return int(raw)
 
@@ -84,7 +89,12 @@ def read_page_request(request: Request) -> PageRequest:
 
 
 def collection_body(
-    request: Request, *, fragment: str, items: list[dict[str, Any]], page: PageRequest, has_more: bool,
+    request: Request,
+    *,
+    fragment: str,
+    items: list[dict[str, Any]],
+    page: PageRequest,
+    has_more: bool,
     total: int | None = None,
 ) -> dict[str, Any]:
     """A collection response; ``@odata.nextLink`` is an absolute URL to follow verbatim."""
@@ -99,7 +109,9 @@ def collection_body(
     return body
 
 
-def entity_body(request: Request, fragment: str, data: dict[str, Any], odata_type: str | None = None) -> dict[str, Any]:
+def entity_body(
+    request: Request, fragment: str, data: dict[str, Any], odata_type: str | None = None
+) -> dict[str, Any]:
     """A single entity with its context (and ``@odata.type`` first, as Graph orders it)."""
     head: dict[str, Any] = {}
     if odata_type:

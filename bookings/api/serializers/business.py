@@ -40,8 +40,20 @@ class BusinessSerializer(GraphSerializer):
     )
 
     field_order = (
-        "id", "displayName", "businessType", "phone", "email", "webSiteUrl", "languageTag", "defaultCurrencyIso",
-        "isPublished", "publicUrl", "address", "businessHours", "schedulingPolicy", "bookingPageSettings",
+        "id",
+        "displayName",
+        "businessType",
+        "phone",
+        "email",
+        "webSiteUrl",
+        "languageTag",
+        "defaultCurrencyIso",
+        "isPublished",
+        "publicUrl",
+        "address",
+        "businessHours",
+        "schedulingPolicy",
+        "bookingPageSettings",
     )
 
     def validate_businessHours(self, value: tuple[WorkHours, ...]) -> tuple[WorkHours, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,8 @@ def business_entity(view: GraphView, business: Business) -> dict:
 class BusinessesView(GraphView):
     """``GET`` lists businesses (id and name only, ``?query=`` filters by name); ``POST`` creates one."""
 
+    serializer_class = BusinessSerializer
+
     def get(self, request: Request) -> Response:
         businesses = selectors.search_businesses(request.query_params.get("query"))
         return self.collection(businesses, BusinessListItemSerializer, "bookingBusinesses")
@@ -35,12 +38,15 @@ class BusinessesView(GraphView):
 
 
 class BusinessView(BusinessScopedView):
+    serializer_class = BusinessSerializer
+
     def get(self, request: Request, business_id: str) -> Response:
         return Response(business_entity(self, self.business))
 
     def patch(self, request: Request, business_id: str) -> Response:
-        serializer = BusinessSerializer(self.business, data=request.data, partial=True,
-                                        context=self.serializer_context())
+        serializer = BusinessSerializer(
+            self.business, data=request.data, partial=True, context=self.serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         resources.update_business(self.business, serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -51,25 +57,35 @@ class BusinessView(BusinessScopedView):
 
 
 class PublishView(BusinessScopedView):
+    @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, business_id: str) -> Response:
         resources.publish_business(self.business)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class UnpublishView(BusinessScopedView):
+    @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, business_id: str) -> Response:
         resources.unpublish_business(self.business)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CurrenciesView(GraphView):
+    serializer_class = CurrencySerializer
+
     def get(self, request: Request) -> Response:
         return self.collection(selectors.currencies(), CurrencySerializer, "bookingCurrencies")
 
 
 class CurrencyView(GraphView):
+    serializer_class = CurrencySerializer
+
     def get(self, request: Request, currency_id: str) -> Response:
-        currency = selectors.currencies().filter(pk=currency_id.upper()).first()
+        # An ISO 4217 code is three ASCII letters; anything else (a NUL, which PostgreSQL refuses in a
+        # query, included) cannot name a currency, so it is not looked up.
+        code = currency_id.upper()
+        is_code = len(code) == 3 and code.isascii() and code.isalpha()
+        currency = selectors.currencies().filter(pk=code).first() if is_code else None
         if currency is None:
             raise ItemNotFound(f"Currency '{currency_id[:10]}' was not found.")
         data = CurrencySerializer(currency).data
