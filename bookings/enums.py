@@ -79,7 +79,9 @@ class DayOfWeek(models.TextChoices):
     @property
     def weekday(self) -> int:
         """Python's numbering: Monday is 0."""
-        return ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].index(self.value)
+        return ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].index(
+            self.value
+        )
 
 
 class PhoneType(models.TextChoices):

@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["bookings.api.renderers.GraphJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["bookings.api.parsers.GraphJSONParser"],
     "EXCEPTION_HANDLER": "bookings.api.errors.odata_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bookings.api.schema.GraphAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -164,6 +164,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Microsoft Graph Bookings resources (v1.0 shape) served by the portal.",
     "VERSION": "1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"BookingPriceType": "bookings.enums.PriceType"},
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")

@@ -41,6 +41,21 @@ class GraphClient(APIClient):
         return super().delete(self._url(path), data, **extra)
 
 
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Pages render without ``collectstatic``: the manifest storage is for deployments."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.5 s per user; tests create hundreds of users and test no hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def owner(db):
     return get_user_model().objects.create_user("owner", "owner@example.com", "pw", is_staff=True)

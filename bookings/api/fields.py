@@ -11,6 +11,8 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import isoformats
@@ -83,6 +85,7 @@ class ChoiceField(serializers.ChoiceField):
         return data
 
 
+@extend_schema_field({"type": "string", "format": "duration", "example": "PT1H30M"})
 class DurationField(serializers.Field):
     """An ISO 8601 duration (``PT1H30M``) as a ``timedelta``."""
 
@@ -103,6 +106,13 @@ class DurationField(serializers.Field):
         return isoformats.format_duration(value)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"dateTime": {"type": "string"}, "timeZone": {"type": "string"}},
+        "required": ["dateTime"],
+    }
+)
 class DateTimeTimeZoneField(serializers.Field):
     """A Graph ``dateTimeTimeZone`` object, read to an aware UTC datetime and written back in UTC."""
 
@@ -116,6 +126,7 @@ class DateTimeTimeZoneField(serializers.Field):
         return isoformats.format_datetime_time_zone(value)
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class DateTimeOffsetField(serializers.ReadOnlyField):
     """A read-only DateTimeOffset (``createdDateTime``) in UTC with ``Z``."""
 
@@ -137,6 +148,7 @@ class TimeZoneNameField(StrictCharField):
         return value
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class GraphValueField(serializers.Field):
     """A Graph complex value (or, with ``many=True``, a collection of them) from ``bookings.values``."""
 
@@ -152,7 +164,9 @@ class GraphValueField(serializers.Field):
             return self.value_type.from_graph(data)
         except GraphValueError as error:
             # Nested under this field by DRF, so the OData error names e.g. "schedulingPolicy.maximumAdvance".
-            raise serializers.ValidationError({error.path: [error.message]} if error.path else [error.message]) from None
+            raise serializers.ValidationError(
+                {error.path: [error.message]} if error.path else [error.message]
+            ) from None
 
     def to_representation(self, value: Any) -> Any:
         if self.many:

@@ -11,8 +11,19 @@ from django.http import HttpRequest, HttpResponse
 CANONICAL_SEGMENTS = {
     name.lower(): name
     for name in (
-        "solutions", "bookingBusinesses", "bookingCurrencies", "staffMembers", "services", "customers",
-        "customQuestions", "appointments", "calendarView", "publish", "unpublish", "cancel", "$count",
+        "solutions",
+        "bookingBusinesses",
+        "bookingCurrencies",
+        "staffMembers",
+        "services",
+        "customers",
+        "customQuestions",
+        "appointments",
+        "calendarView",
+        "publish",
+        "unpublish",
+        "cancel",
+        "$count",
     )
 }
 API_PREFIX = "/api/v1.0/"
@@ -24,7 +35,7 @@ class CanonicalGraphPathMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):
-            segments = request.path_info[len(API_PREFIX):].split("/")
+            segments = request.path_info[len(API_PREFIX) :].split("/")
             canonical = [CANONICAL_SEGMENTS.get(segment.lower(), segment) for segment in segments]
             if canonical != segments:
                 request.path_info = API_PREFIX + "/".join(canonical)

@@ -7,4 +7,3 @@ class GraphJSONRenderer(JSONRenderer):
     media_type = "application/json"
     charset = "utf-8"
     ensure_ascii = False
-

@@ -21,9 +21,18 @@ def item_routes(segment: str, collection_view, item_view) -> list:
 
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[],
-                                                 authentication_classes=[]), name="api-docs"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]),
+        name="api-schema",
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="api-schema", permission_classes=[], authentication_classes=[]
+        ),
+        name="api-docs",
+    ),
     path("v1.0/solutions/bookingBusinesses", businesses.BusinessesView.as_view()),
     path(f"{BUSINESS}", businesses.BusinessView.as_view()),
     path(f"{BUSINESS}/publish", businesses.PublishView.as_view()),

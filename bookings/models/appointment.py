@@ -33,7 +33,9 @@ class Appointment(MirroredResource):
     ``AppointmentStaff`` and ``AppointmentCustomer`` rows."""
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="appointments")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
     service_name = models.CharField(max_length=255, blank=True)
     service_notes = models.TextField(max_length=4000, blank=True)
     service_location = ValueField(value_type=Location, null=True, blank=True)
@@ -55,7 +57,9 @@ class Appointment(MirroredResource):
     self_service_appointment_id = models.CharField(max_length=64, default=NO_SELF_SERVICE_ID, blank=True)
     additional_information = models.TextField(max_length=4000, blank=True)
     appointment_label = models.CharField(max_length=255, blank=True)
-    staff_members = models.ManyToManyField(StaffMember, through="AppointmentStaff", related_name="appointments")
+    staff_members = models.ManyToManyField(
+        StaffMember, through="AppointmentStaff", related_name="appointments"
+    )
     is_cancelled = models.BooleanField(default=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_message = models.TextField(max_length=4000, blank=True)
@@ -67,7 +71,9 @@ class Appointment(MirroredResource):
         indexes = [models.Index(fields=["business", "start", "end"], name="appointment_window")]
         constraints = [
             models.UniqueConstraint(fields=["business", "graph_id"], name="appointment_graph_id_unique"),
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="appointment_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,7 +102,9 @@ class AppointmentStaff(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["staff_member", "blocked_start", "blocked_end"], name="staff_blocked_range")]
+        indexes = [
+            models.Index(fields=["staff_member", "blocked_start", "blocked_end"], name="staff_blocked_range")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["appointment", "staff_member"], name="appointment_staff_unique"),
         ]

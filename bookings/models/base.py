@@ -10,7 +10,24 @@ from django.utils import timezone
 from ..enums import Origin
 
 
-class MirroredResource(models.Model):
+class Timestamped(models.Model):
+    """Graph's ``createdDateTime`` / ``lastUpdatedDateTime``, kept current on every save."""
+
+    created_date_time = models.DateTimeField(default=timezone.now, editable=False)
+    last_updated_date_time = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.last_updated_date_time = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "last_updated_date_time"}
+        super().save(*args, **kwargs)
+
+
+class MirroredResource(Timestamped):
     """A local copy of a Graph resource that lives under a booking business.
 
     ``id`` is the portal's own, stable identifier; ``graph_id`` is Graph's, unknown (null) until the
@@ -22,22 +39,13 @@ class MirroredResource(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     graph_id = models.CharField("Graph id", max_length=512, null=True, blank=True, editable=False)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.PORTAL, editable=False)
-    is_active = models.BooleanField(default=True, help_text="Inactive records were deleted here or in Bookings.")
-    created_date_time = models.DateTimeField(default=timezone.now, editable=False)
-    last_updated_date_time = models.DateTimeField(default=timezone.now, editable=False)
+    is_active = models.BooleanField(default=True, help_text="Inactive: deleted here or in Bookings.")
     last_synced_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When this record last matched Microsoft Graph."
     )
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            self.last_updated_date_time = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "last_updated_date_time"}
-        super().save(*args, **kwargs)
 
     @property
     def api_id(self) -> str:

@@ -6,12 +6,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from .. import isoformats
 from ..enums import SyncState
 from ..fields import ValueField
-from ..values import BookingPageSettings, PhysicalAddress, SchedulingPolicy, WorkHours, standard_week, validate_week
+from ..values import (
+    BookingPageSettings,
+    PhysicalAddress,
+    SchedulingPolicy,
+    WorkHours,
+    standard_week,
+    validate_week,
+)
+from .base import Timestamped
 
 
 def validate_time_zone(value: str) -> None:
@@ -23,7 +30,7 @@ def default_time_zone() -> str:
     return settings.BOOKINGS_DEFAULT_TIME_ZONE
 
 
-class Business(models.Model):
+class Business(Timestamped):
     """A booking business (``bookingBusiness``): one Bookings calendar with its own mailbox.
 
     Graph identifies a business by the SMTP address of that mailbox (``graph_id``); comparisons are
@@ -32,9 +39,14 @@ class Business(models.Model):
     """
 
     graph_id = models.CharField(
-        "mailbox address", max_length=320, help_text="Graph's id: the booking mailbox's SMTP address.", editable=False
+        "mailbox address",
+        max_length=320,
+        help_text="Graph's id: the booking mailbox's SMTP address.",
+        editable=False,
     )
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the portal's booking page addresses.")
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in the portal's booking page addresses."
+    )
     display_name = models.CharField(max_length=255)
     business_type = models.CharField(max_length=255, blank=True)
     email = models.EmailField(max_length=320, blank=True)
@@ -55,10 +67,10 @@ class Business(models.Model):
         help_text="IANA zone the business's hours are in (Graph keeps none at business level).",
     )
     is_active = models.BooleanField(default=True)
-    created_date_time = models.DateTimeField(default=timezone.now, editable=False)
-    last_updated_date_time = models.DateTimeField(default=timezone.now, editable=False)
     last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sync_state = models.CharField(max_length=10, choices=SyncState.choices, default=SyncState.NEVER, editable=False)
+    sync_state = models.CharField(
+        max_length=10, choices=SyncState.choices, default=SyncState.NEVER, editable=False
+    )
     sync_error = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -76,15 +88,9 @@ class Business(models.Model):
             except ValueError as error:
                 raise ValidationError({"business_hours": str(error)}) from None
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            self.last_updated_date_time = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "last_updated_date_time"}
-        super().save(*args, **kwargs)
-
     @property
     def zone(self) -> ZoneInfo:
         """The business's zone: its page settings' zone if Bookings names one, else ``time_zone``."""
-        page_zone = self.booking_page_settings.business_time_zone if self.booking_page_settings else None
+        page = self.booking_page_settings
+        page_zone = page.business_time_zone if isinstance(page, BookingPageSettings) else None
         return isoformats.resolve_time_zone(page_zone or self.time_zone)

@@ -18,7 +18,11 @@ class Customer(MirroredResource):
     phones = ValueField(value_type=Phone, many=True, default=tuple, blank=True)
     addresses = ValueField(value_type=PhysicalAddress, many=True, default=tuple, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="booking_customers"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="booking_customers",
     )
 
     class Meta:

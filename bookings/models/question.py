@@ -18,7 +18,9 @@ class CustomQuestion(MirroredResource):
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="custom_questions")
     display_name = models.CharField("question", max_length=1000)
-    answer_input_type = models.CharField(max_length=20, choices=AnswerInputType.choices, default=AnswerInputType.TEXT)
+    answer_input_type = models.CharField(
+        max_length=20, choices=AnswerInputType.choices, default=AnswerInputType.TEXT
+    )
     answer_options = models.JSONField(default=list, blank=True, validators=[validate_answer_options])
 
     class Meta:

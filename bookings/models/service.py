@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -37,7 +38,9 @@ class Service(MirroredResource):
     additional_information = models.TextField(
         max_length=4000, blank=True, help_text="Sent to the customer with the confirmation."
     )
-    default_duration = models.DurationField(default=timedelta(minutes=30), validators=[validate_positive_duration])
+    default_duration = models.DurationField(
+        default=timedelta(minutes=30), validators=[validate_positive_duration]
+    )
     default_location = ValueField(value_type=Location, null=True, blank=True)
     default_price = models.FloatField(default=0.0, validators=[MinValueValidator(0)])
     default_price_type = models.CharField(max_length=20, choices=PriceType.choices, default=PriceType.NOT_SET)
@@ -48,7 +51,9 @@ class Service(MirroredResource):
         value_type=SchedulingPolicy, null=True, blank=True, help_text="Empty: use the business's policy."
     )
     staff_members = models.ManyToManyField(StaffMember, blank=True, related_name="services")
-    custom_questions = models.ManyToManyField(CustomQuestion, through="ServiceQuestion", blank=True, related_name="+")
+    custom_questions = models.ManyToManyField(
+        CustomQuestion, through="ServiceQuestion", blank=True, related_name="+"
+    )
     maximum_attendees_count = models.PositiveIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10000)]
     )
@@ -70,6 +75,11 @@ class Service(MirroredResource):
         return self.display_name
 
     @property
+    def booking_url(self) -> str:
+        """Where customers book this service: Bookings' own page if Graph gave one, else the portal's."""
+        return self.web_url or f"{settings.PORTAL_BASE_URL}/book/{self.business.slug}/{self.id}/"
+
+    @property
     def is_group(self) -> bool:
         return self.maximum_attendees_count > 1
 
@@ -84,7 +94,9 @@ class ServiceQuestion(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["service", "question"], name="service_question_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "question"], name="service_question_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.question} ({'required' if self.is_required else 'optional'})"

@@ -29,7 +29,11 @@ class StaffMember(MirroredResource):
     availability_is_affected_by_personal_calendar = models.BooleanField(default=False)
     is_email_notification_enabled = models.BooleanField(default=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_memberships"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff_memberships",
     )
 
     class Meta:

@@ -16,9 +16,11 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def issue(self, user, name: str = "") -> tuple[ApiToken, str]:
-        """Create a token for ``user``; return it with the raw secret, which is shown once and never stored."""
+        """Create a token for ``user``; return it with the raw secret, shown once and never stored."""
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = self.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[: len(TOKEN_PREFIX) + 6])
+        token = self.create(
+            user=user, name=name, key_hash=hash_token(raw), prefix=raw[: len(TOKEN_PREFIX) + 6]
+        )
         return token, raw
 
     def authenticate(self, raw: str) -> ApiToken | None:
@@ -30,7 +32,9 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
-    prefix = models.CharField(max_length=16, editable=False, help_text="The token's first characters, to tell tokens apart.")
+    prefix = models.CharField(
+        max_length=16, editable=False, help_text="The token's first characters, to tell tokens apart."
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -48,11 +48,14 @@ class GraphView(APIView):
         page = odata.read_page_request(self.request)
         rows = list(queryset[page.offset : page.offset + page.size + 1])
         has_more = len(rows) > page.size
-        items = serializer(rows[: page.size], many=True, context=self.serializer_context(listing=True, **context)).data
+        items = serializer(
+            rows[: page.size], many=True, context=self.serializer_context(listing=True, **context)
+        ).data
         total = queryset.count() if page.include_count else None
         return Response(
-            odata.collection_body(self.request, fragment=fragment, items=items, page=page, has_more=has_more,
-                                  total=total)
+            odata.collection_body(
+                self.request, fragment=fragment, items=items, page=page, has_more=has_more, total=total
+            )
         )
 
 
@@ -76,16 +79,24 @@ class ResourceView(BusinessScopedView):
     def entity(self, instance: Any) -> dict[str, Any]:
         instance = self.spec.queryset(self.business).get(pk=instance.pk)  # re-read with its relations loaded
         data = self.spec.serializer(instance, context=self.serializer_context(business=self.business)).data
-        return odata.entity_body(self.request, self.fragment(self.spec.segment), data, self.spec.serializer.odata_type)
+        return odata.entity_body(
+            self.request, self.fragment(self.spec.segment), data, self.spec.serializer.odata_type
+        )
 
 
 class ResourceCollectionView(ResourceView):
     def get(self, request: Request, business_id: str) -> Response:
-        return self.collection(self.spec.queryset(self.business), self.spec.serializer, self.fragment(self.spec.segment),
-                               business=self.business)
+        return self.collection(
+            self.spec.queryset(self.business),
+            self.spec.serializer,
+            self.fragment(self.spec.segment),
+            business=self.business,
+        )
 
     def post(self, request: Request, business_id: str) -> Response:
-        serializer = self.spec.serializer(data=request.data, context=self.serializer_context(business=self.business))
+        serializer = self.spec.serializer(
+            data=request.data, context=self.serializer_context(business=self.business)
+        )
         serializer.is_valid(raise_exception=True)
         created = self.spec.create(self.business, serializer.validated_data)
         return Response(self.entity(created), status=status.HTTP_201_CREATED)
