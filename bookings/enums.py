@@ -6,6 +6,9 @@ Values are Graph's wire strings, so models, forms and the API share one spelling
 
 from django.db import models
 
+# Graph's sentinel for enum members added after a client was written: readable, never writable.
+UNKNOWN_FUTURE_VALUE = "unknownFutureValue"
+
 
 class PriceType(models.TextChoices):
     UNDEFINED = "undefined"

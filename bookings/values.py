@@ -23,6 +23,7 @@ from django.db import models
 
 from . import isoformats
 from .enums import (
+    UNKNOWN_FUTURE_VALUE,
     AnswerInputType,
     DayOfWeek,
     PageAccessControl,
@@ -64,8 +65,12 @@ def _is_optional(annotation: Any) -> tuple[bool, Any]:
     return False, annotation
 
 
-def _decode(annotation: Any, raw: Any, path: str, max_length: int) -> Any:
-    """Decode one JSON member according to its Python annotation."""
+def _decode(annotation: Any, raw: Any, path: str, max_length: int, writing: bool) -> Any:
+    """Decode one JSON member according to its Python annotation.
+
+    ``writing``: the JSON comes from a client changing data, which may not write
+    ``unknownFutureValue`` (Graph itself may send it, so reading what Graph sent accepts it).
+    """
     optional, inner = _is_optional(annotation)
     if raw is None:
         if optional:
@@ -77,12 +82,15 @@ def _decode(annotation: Any, raw: Any, path: str, max_length: int) -> Any:
             raise GraphValueError(path, "expected a JSON array")
         if len(raw) > 1000:
             raise GraphValueError(path, "too many items")
-        return tuple(_decode(item_type, item, f"{path}[{i}]", max_length) for i, item in enumerate(raw))
+        return tuple(
+            _decode(item_type, item, f"{path}[{i}]", max_length, writing) for i, item in enumerate(raw)
+        )
     if isinstance(inner, type) and issubclass(inner, GraphValue):
-        return inner.from_graph(raw, path)
+        return inner.from_graph(raw, path, writing=writing)
     if isinstance(inner, type) and issubclass(inner, models.TextChoices):
-        if not isinstance(raw, str) or raw not in inner.values:
-            allowed = ", ".join(inner.values)
+        writable = [value for value in inner.values if not (writing and value == UNKNOWN_FUTURE_VALUE)]
+        if not isinstance(raw, str) or raw not in writable:
+            allowed = ", ".join(writable)
             raise GraphValueError(path, f"'{str(raw)[:50]}' is not one of: {allowed}")
         return inner(raw)
     if inner is bool:
@@ -162,7 +170,7 @@ class GraphValue:
         return tuple(members)
 
     @classmethod
-    def from_graph(cls, data: Any, path: str = "") -> Self:
+    def from_graph(cls, data: Any, path: str = "", *, writing: bool = False) -> Self:
         """Read Graph JSON; raise ``GraphValueError`` naming the member that is wrong."""
         if isinstance(data, cls):
             return data
@@ -177,7 +185,7 @@ class GraphValue:
                 if not has_default:
                     raise GraphValueError(member_path, "is required")
                 continue
-            kwargs[name] = _decode(annotation, data[wire_name], member_path, max_length)
+            kwargs[name] = _decode(annotation, data[wire_name], member_path, max_length, writing)
         value = cls(**kwargs)
         try:
             value.validate()
@@ -195,9 +203,9 @@ class GraphValue:
         """Cross-member rules; raise ``ValueError``. Single members are checked while decoding."""
 
 
-def read_many(value_type: type[GraphValue], data: Any, path: str = "") -> tuple:
+def read_many(value_type: type[GraphValue], data: Any, path: str = "", *, writing: bool = False) -> tuple:
     """Read a Graph collection of complex values (``businessHours``, ``phones``, …)."""
-    return _decode(tuple[value_type, ...], data, path, DEFAULT_MAX_LENGTH)
+    return _decode(tuple[value_type, ...], data, path, DEFAULT_MAX_LENGTH, writing)
 
 
 def write_many(values: typing.Iterable[GraphValue]) -> list[dict[str, Any]]:

@@ -61,12 +61,17 @@ def owner(db):
     return get_user_model().objects.create_user("owner", "owner@example.com", "pw", is_staff=True)
 
 
-@pytest.fixture
-def api(owner) -> GraphClient:
-    _token, raw = ApiToken.objects.issue(owner, "tests")
+def client_with_token(user) -> GraphClient:
+    """A client that calls the API as ``user``, with a fresh bearer token."""
+    _token, raw = ApiToken.objects.issue(user, "tests")
     client = GraphClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
+
+
+@pytest.fixture
+def api(owner) -> GraphClient:
+    return client_with_token(owner)
 
 
 @pytest.fixture

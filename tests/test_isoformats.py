@@ -463,7 +463,13 @@ def test_every_utc_datetime_survives_format_then_parse(value):
 
 
 @pytest.mark.parametrize(
-    "text", ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "9999-12-31T23:59:59-01:00"]
+    "text",
+    [
+        "0001-01-01T00:00:00+01:00",
+        "0001-01-01T00:00:00Z",
+        "1899-12-31T23:59:59Z",
+        "9999-12-31T23:59:59-01:00",
+    ],
 )
 def test_times_outside_the_supported_years_are_refused_not_overflowed(text):
     with pytest.raises(ValueError, match="outside the years"):

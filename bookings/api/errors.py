@@ -62,6 +62,12 @@ class PayloadTooLarge(ODataError):
     default_detail = "The request body is too large."
 
 
+class AccessDenied(ODataError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "ErrorAccessDenied"
+    default_detail = "Access is denied."
+
+
 class Conflict(ODataError):
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import isoformats
+from ..enums import UNKNOWN_FUTURE_VALUE
 from ..values import GraphValue, GraphValueError, read_many, write_many
 
 
@@ -75,13 +76,18 @@ class StrictIntegerField(serializers.IntegerField):
 
 
 class ChoiceField(serializers.ChoiceField):
-    """An enum member; refuses values outside the enum with the list of allowed ones."""
+    """An enum member; refuses values outside the enum with the list of allowed ones.
+
+    ``unknownFutureValue`` is refused too: it is Graph's stand-in for members a reader does not
+    know yet, never a value anyone may write.
+    """
 
     default_error_messages = {"invalid_choice": "'{input}' is not one of: {allowed}."}
 
     def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str) or data not in self.choices:
-            self.fail("invalid_choice", input=str(data)[:50], allowed=", ".join(self.choices))
+        allowed = [choice for choice in self.choices if choice != UNKNOWN_FUTURE_VALUE]
+        if not isinstance(data, str) or data not in allowed:
+            self.fail("invalid_choice", input=str(data)[:50], allowed=", ".join(allowed))
         return data
 
 
@@ -160,8 +166,8 @@ class GraphValueField(serializers.Field):
     def to_internal_value(self, data: Any) -> Any:
         try:
             if self.many:
-                return read_many(self.value_type, data)
-            return self.value_type.from_graph(data)
+                return read_many(self.value_type, data, writing=True)
+            return self.value_type.from_graph(data, writing=True)
         except GraphValueError as error:
             # Nested under this field by DRF, so the OData error names e.g. "schedulingPolicy.maximumAdvance".
             raise serializers.ValidationError(

@@ -10,11 +10,15 @@ from drf_spectacular.openapi import AutoSchema
 _PREFIX_SEGMENTS = {"api", "v1.0", "solutions"}
 
 
+def _segments(path: str) -> list[str]:
+    return [segment for segment in path.split("/") if segment and segment not in _PREFIX_SEGMENTS]
+
+
 class GraphAutoSchema(AutoSchema):
     """Finds each view's serializer through its ``ResourceSpec`` and names operations after paths."""
 
     def get_operation_id(self) -> str:
-        segments = [segment for segment in self.path.split("/") if segment and segment not in _PREFIX_SEGMENTS]
+        segments = _segments(self.path)
         words = [re.sub(r"^\{(\w+)\}$", r"by_\1", segment).replace("$", "") for segment in segments]
         return "_".join([self.method.lower(), *words])
 
@@ -26,8 +30,7 @@ class GraphAutoSchema(AutoSchema):
         return serializer_class() if serializer_class else None
 
     def get_tags(self) -> list[str]:
-        segments = [segment for segment in self.path.split("/") if segment and segment not in _PREFIX_SEGMENTS]
-        named = [segment for segment in segments if not segment.startswith("{")]
+        named = [segment for segment in _segments(self.path) if not segment.startswith("{")]
         return [named[1] if len(named) > 1 else named[0]] if named else ["api"]
 
 

@@ -12,6 +12,7 @@ import pytest
 from bookings import booking
 from bookings.models import Appointment, AppointmentStaff, Customer
 from bookings.values import Reminder
+from tests.api.graph_assertions import assert_same_shape
 from tests.conftest import example
 from tests.factories import (
     AppointmentFactory,
@@ -30,7 +31,6 @@ EXAMPLE_CUSTOMER_ID = "7ed53fa5-9ef2-4f2f-975b-27447440bc09"
 # An Exchange item id with every character that must be percent-encoded in a path.
 AWKWARD_GRAPH_ID = "AAMkADc7zF4J0AAA8v/KnAAA+="
 CUSTOMER_INFORMATION_TYPE = "#microsoft.graph.bookingCustomerInformation"
-JSON_TYPES = {str: "string", bool: "boolean", int: "number", float: "number", dict: "object", list: "array"}
 
 
 def appointments_path(business, item_id: str | None = None, suffix: str = "") -> str:
@@ -51,27 +51,6 @@ def assert_odata_error(response, status: int) -> dict[str, Any]:
     assert set(body) == {"error"}, body
     assert body["error"]["code"] and body["error"]["message"]
     return body["error"]
-
-
-def assert_same_shape(ours: Any, microsofts: Any, path: str = "") -> None:
-    """Every member of Microsoft's value is in ours, with the same JSON type where both are set.
-
-    OData annotations (``@odata.type`` inside nested values) are not properties and are skipped;
-    ``customers[]`` items' ``@odata.type`` is asserted separately.
-    """
-    if isinstance(microsofts, dict):
-        assert isinstance(ours, dict), f"{path}: expected an object, got {ours!r}"
-        for key, value in microsofts.items():
-            if key.startswith("@odata.") or "@odata." in key:
-                continue
-            assert key in ours, f"{path}.{key} is missing"
-            assert_same_shape(ours[key], value, f"{path}.{key}")
-    elif isinstance(microsofts, list):
-        assert isinstance(ours, list), f"{path}: expected an array, got {ours!r}"
-        if microsofts and ours:
-            assert_same_shape(ours[0], microsofts[0], f"{path}[0]")
-    elif microsofts is not None and ours is not None:
-        assert JSON_TYPES[type(ours)] == JSON_TYPES[type(microsofts)], f"{path}: {ours!r} vs {microsofts!r}"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from bookings.models import ApiToken, Business
 from tests.api.graph_assertions import assert_odata_error
-from tests.conftest import GraphClient
+from tests.conftest import GraphClient, client_with_token
 from tests.factories import BusinessFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,6 @@ API = "/api/v1.0/solutions"
 
 def make_user(username: str, **extra):
     return get_user_model().objects.create_user(username, f"{username}@example.com", "pw", **extra)
-
-
-def client_with_token(user) -> GraphClient:
-    _token, raw = ApiToken.objects.issue(user, "tests")
-    client = GraphClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 # --- anonymous and bad tokens -------------------------------------------------------------------

@@ -68,6 +68,7 @@ class CustomerInformationSerializer(serializers.Serializer):
 
 
 class AppointmentSerializer(GraphSerializer):
+    accepted_odata_type = "#microsoft.graph.bookingAppointment"
     by_id_only = {"serviceNotes": None, "reminders": [], "customerNotes": None}
     create_only = ("customerNotes",)
 

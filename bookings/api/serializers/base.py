@@ -20,7 +20,10 @@ class GraphSerializer(serializers.Serializer):
     and writes happen in ``bookings.resources`` / ``bookings.booking``.
     """
 
+    # Written on every item of polymorphic sets (staff, customers, questions), as Graph does.
     odata_type: ClassVar[str | None] = None
+    # Checked on request bodies that declare one; defaults to ``odata_type``.
+    accepted_odata_type: ClassVar[str | None] = None
     # Members Graph fills only when an item is read by id; lists show them empty.
     by_id_only: ClassVar[dict[str, Any]] = {}
     # Members that may be set on create but not changed afterwards (ignored on PATCH, as Graph does).
@@ -38,9 +41,10 @@ class GraphSerializer(serializers.Serializer):
         if not isinstance(data, dict):
             raise serializers.ValidationError("The request body must be a JSON object.")
         given_type = data.get("@odata.type")
-        if self.odata_type and given_type is not None and not odata_type_matches(given_type, self.odata_type):
+        expected = self.accepted_odata_type or self.odata_type
+        if expected and given_type is not None and not odata_type_matches(given_type, expected):
             raise serializers.ValidationError(
-                {"@odata.type": [f"Expected '{self.odata_type}', got '{str(given_type)[:80]}'."]}
+                {"@odata.type": [f"Expected '{expected}', got '{str(given_type)[:80]}'."]}
             )
         if self.instance is not None and self.create_only:
             data = {key: value for key, value in data.items() if key not in self.create_only}

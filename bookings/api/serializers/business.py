@@ -18,6 +18,7 @@ class BusinessListItemSerializer(serializers.Serializer):
 
 
 class BusinessSerializer(GraphSerializer):
+    accepted_odata_type = "#microsoft.graph.bookingBusiness"
     # Graph cannot rename a business or change its e-mail by PATCH (that is an Exchange mailbox
     # change); its own sample still sends ``email``, so both are accepted and ignored on update.
     create_only = ("displayName", "email")

@@ -66,10 +66,14 @@ class CustomQuestionSerializer(GraphSerializer):
     answerOptions = StringListField(source="answer_options", required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        kind = attrs.get("answer_input_type", getattr(self.instance, "answer_input_type", AnswerInputType.TEXT))
+        kind = attrs.get(
+            "answer_input_type", getattr(self.instance, "answer_input_type", AnswerInputType.TEXT)
+        )
         options = attrs.get("answer_options", getattr(self.instance, "answer_options", []))
         if kind == AnswerInputType.RADIO_BUTTON and not options:
-            raise serializers.ValidationError({"answerOptions": ["A radioButton question needs answer options."]})
+            raise serializers.ValidationError(
+                {"answerOptions": ["A radioButton question needs answer options."]}
+            )
         return attrs
 
 
@@ -79,6 +83,7 @@ class QuestionAssignmentSerializer(serializers.Serializer):
 
 
 class ServiceSerializer(GraphSerializer):
+    accepted_odata_type = "#microsoft.graph.bookingService"
     by_id_only = {"defaultReminders": []}
 
     displayName = StrictCharField(source="display_name", max_length=255, allow_blank=False)
@@ -92,7 +97,9 @@ class ServiceSerializer(GraphSerializer):
     defaultReminders = GraphValueField(Reminder, many=True, source="default_reminders", required=False)
     preBuffer = DurationField(source="pre_buffer", required=False)
     postBuffer = DurationField(source="post_buffer", required=False)
-    schedulingPolicy = GraphValueField(SchedulingPolicy, source="scheduling_policy", required=False, allow_null=True)
+    schedulingPolicy = GraphValueField(
+        SchedulingPolicy, source="scheduling_policy", required=False, allow_null=True
+    )
     # Written as ids, read back from the (prefetched) relations in to_representation.
     staffMemberIds = StringListField(source="staff_members", required=False, max_items=100, write_only=True)
     customQuestions = QuestionAssignmentSerializer(
@@ -109,7 +116,7 @@ class ServiceSerializer(GraphSerializer):
         source="is_customer_allowed_to_manage_booking", required=False
     )
     languageTag = StrictCharField(source="language_tag", max_length=35, required=False)
-    webUrl = serializers.CharField(source="web_url", read_only=True)
+    webUrl = serializers.CharField(source="booking_url", read_only=True)
 
     def validate_staffMemberIds(self, value: list[str]) -> list:
         found, missing = selectors.staff_members_by_ids(self.business, value)
@@ -126,7 +133,9 @@ class ServiceSerializer(GraphSerializer):
             raise serializers.ValidationError(f"Unknown custom question id(s): {', '.join(missing[:5])}.")
         if len({question.pk for question in found}) != len(found):
             raise serializers.ValidationError("A question may be assigned only once.")
-        return [(question, item.get("isRequired", False)) for question, item in zip(found, value, strict=True)]
+        return [
+            (question, item.get("isRequired", False)) for question, item in zip(found, value, strict=True)
+        ]
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -149,7 +158,9 @@ class CustomerSerializer(GraphSerializer):
 
     def validate_emailAddress(self, value: str) -> str:
         if value and selectors.customer_email_taken(self.business, value, exclude=self.instance):
-            raise serializers.ValidationError("This business already has a customer with that e-mail address.")
+            raise serializers.ValidationError(
+                "This business already has a customer with that e-mail address."
+            )
         return value
 
 

@@ -9,14 +9,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import status
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ... import selectors
+from ... import access, selectors
 from ...models import Business
 from .. import odata
-from ..errors import BusinessNotFound, ItemNotFound
+from ..errors import AccessDenied, BusinessNotFound, ItemNotFound
 from ..serializers.base import GraphSerializer
 
 
@@ -60,7 +61,18 @@ class GraphView(APIView):
 
 
 class BusinessScopedView(GraphView):
-    """A view under ``/solutions/bookingBusinesses/{id}/…``."""
+    """A view under ``/solutions/bookingBusinesses/{id}/…``: only for people of that business."""
+
+    # What an unsafe request changes, for ``access.may_write`` (an API segment name).
+    write_scope = "business"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not access.may_read(request.user, self.business):
+            raise AccessDenied("You have no access to this booking business.")
+        changing = request.method not in SAFE_METHODS
+        if changing and not access.may_write(request.user, self.business, self.write_scope):
+            raise AccessDenied("Your role in this booking business does not allow this change.")
 
     @cached_property
     def business(self) -> Business:
@@ -75,6 +87,10 @@ class BusinessScopedView(GraphView):
 
 class ResourceView(BusinessScopedView):
     spec: ResourceSpec
+
+    @property
+    def write_scope(self) -> str:
+        return self.spec.segment
 
     def entity(self, instance: Any) -> dict[str, Any]:
         instance = self.spec.queryset(self.business).get(pk=instance.pk)  # re-read with its relations loaded

@@ -7,10 +7,10 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ... import resources, selectors
+from ... import access, resources, selectors
 from ...models import Business
 from .. import odata
-from ..errors import ItemNotFound
+from ..errors import AccessDenied, ItemNotFound
 from ..serializers.business import BusinessListItemSerializer, BusinessSerializer
 from ..serializers.currency import CurrencySerializer
 from .base import BusinessScopedView, GraphView
@@ -27,10 +27,14 @@ class BusinessesView(GraphView):
     serializer_class = BusinessSerializer
 
     def get(self, request: Request) -> Response:
-        businesses = selectors.search_businesses(request.query_params.get("query"))
+        businesses = access.visible_businesses(
+            request.user, selectors.search_businesses(request.query_params.get("query"))
+        )
         return self.collection(businesses, BusinessListItemSerializer, "bookingBusinesses")
 
     def post(self, request: Request) -> Response:
+        if not access.may_manage_businesses(request.user):
+            raise AccessDenied("Only owners may create booking businesses.")
         serializer = BusinessSerializer(data=request.data, context=self.serializer_context())
         serializer.is_valid(raise_exception=True)
         business = resources.create_business(**serializer.validated_data)
@@ -52,6 +56,8 @@ class BusinessView(BusinessScopedView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def delete(self, request: Request, business_id: str) -> Response:
+        if not access.may_manage_businesses(request.user):
+            raise AccessDenied("Only owners may delete booking businesses.")
         resources.delete_business(self.business)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

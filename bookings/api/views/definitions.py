@@ -13,7 +13,9 @@ from ..serializers.definitions import (
 from .base import ResourceCollectionView, ResourceItemView, ResourceSpec
 
 
-def _spec(segment: str, model: type, serializer: type, queryset, *, patch_returns_entity: bool = False) -> ResourceSpec:
+def _spec(
+    segment: str, model: type, serializer: type, queryset, *, patch_returns_entity: bool = False
+) -> ResourceSpec:
     return ResourceSpec(
         segment=segment,
         serializer=serializer,
@@ -28,7 +30,11 @@ def _spec(segment: str, model: type, serializer: type, queryset, *, patch_return
 STAFF = _spec("staffMembers", StaffMember, StaffMemberSerializer, selectors.staff_members)
 SERVICES = _spec("services", Service, ServiceSerializer, selectors.services)
 QUESTIONS = _spec(
-    "customQuestions", CustomQuestion, CustomQuestionSerializer, selectors.custom_questions, patch_returns_entity=True
+    "customQuestions",
+    CustomQuestion,
+    CustomQuestionSerializer,
+    selectors.custom_questions,
+    patch_returns_entity=True,
 )
 CUSTOMERS = _spec("customers", Customer, CustomerSerializer, selectors.customers, patch_returns_entity=True)
 
