@@ -3,7 +3,6 @@
 import dataclasses
 import json
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -35,8 +34,7 @@ from bookings.values import (
     validate_week,
     write_many,
 )
-
-EXAMPLES = Path("/work/shared/graph-contract/examples")
+from tests.conftest import EXAMPLES
 
 # Which complex type each member holds, wherever it appears in Microsoft's example bodies.
 ONE = {
