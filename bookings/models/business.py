@@ -26,6 +26,14 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"'{value}' is not a known time zone.", code="invalid_time_zone")
 
 
+def clean_week(hours, field: str) -> None:
+    """Model-level check of a week of hours (``business_hours``, ``working_hours``)."""
+    try:
+        validate_week(hours or ())
+    except ValueError as error:
+        raise ValidationError({field: str(error)}) from None
+
+
 def default_time_zone() -> str:
     return settings.BOOKINGS_DEFAULT_TIME_ZONE
 
@@ -82,11 +90,7 @@ class Business(Timestamped):
         return self.display_name
 
     def clean(self) -> None:
-        if self.business_hours:
-            try:
-                validate_week(self.business_hours)
-            except ValueError as error:
-                raise ValidationError({"business_hours": str(error)}) from None
+        clean_week(self.business_hours, "business_hours")
 
     @property
     def zone(self) -> ZoneInfo:

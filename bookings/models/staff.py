@@ -1,12 +1,11 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..enums import MembershipStatus, StaffRole
 from ..fields import ValueField
-from ..values import WorkHours, standard_week, validate_week
+from ..values import WorkHours, standard_week
 from .base import MirroredResource
-from .business import Business, validate_time_zone
+from .business import Business, clean_week, validate_time_zone
 
 
 class StaffMember(MirroredResource):
@@ -46,8 +45,4 @@ class StaffMember(MirroredResource):
         return self.display_name
 
     def clean(self) -> None:
-        if self.working_hours:
-            try:
-                validate_week(self.working_hours)
-            except ValueError as error:
-                raise ValidationError({"working_hours": str(error)}) from None
+        clean_week(self.working_hours, "working_hours")

@@ -99,3 +99,24 @@ def all_pages(api, path: str) -> tuple[list[dict], int]:
         url = relative(body["@odata.nextLink"]) if "@odata.nextLink" in body else None
         assert pages < 100, "paging does not end"
     return items, pages
+
+
+class Resource:
+    """Paths and the happy-path calls for one kind of a business's items (``staffMembers``, …)."""
+
+    def __init__(self, segment: str) -> None:
+        self.segment = segment
+
+    def path(self, business, item_id=None) -> str:
+        path = f"bookingBusinesses/{business.graph_id}/{self.segment}"
+        return f"{path}/{quote(str(item_id), safe='')}" if item_id is not None else path
+
+    def create(self, api, business, body) -> dict:
+        response = api.post(self.path(business), body)
+        assert response.status_code == 201, response.json()
+        return response.json()
+
+    def read(self, api, business, item_id) -> dict:
+        response = api.get(self.path(business, item_id))
+        assert response.status_code == 200, response.json()
+        return response.json()

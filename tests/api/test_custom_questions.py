@@ -6,11 +6,11 @@ options to choose from.
 """
 
 import uuid
-from urllib.parse import quote
 
 import pytest
 
 from tests.api.graph_assertions import (
+    Resource,
     all_pages,
     assert_odata_error,
     assert_same_shape,
@@ -36,21 +36,14 @@ def business():
     return BusinessFactory(graph_id=MAILBOX)
 
 
-def question_path(business, item_id=None):
-    path = f"bookingBusinesses/{business.graph_id}/customQuestions"
-    return f"{path}/{quote(str(item_id), safe='')}" if item_id is not None else path
+QUESTIONS = Resource("customQuestions")
+question_path = QUESTIONS.path
 
 
-def create(api, business, body):
-    response = api.post(question_path(business), body)
-    assert response.status_code == 201, response.json()
-    return response.json()
+create = QUESTIONS.create
 
 
-def read(api, business, question_id):
-    response = api.get(question_path(business, question_id))
-    assert response.status_code == 200, response.json()
-    return response.json()
+read = QUESTIONS.read
 
 
 # --- List -----------------------------------------------------------------------------------------

@@ -5,11 +5,11 @@ customer** (not 204), DELETE 204. A business has one customer per e-mail address
 """
 
 import uuid
-from urllib.parse import quote
 
 import pytest
 
 from tests.api.graph_assertions import (
+    Resource,
     all_pages,
     assert_odata_error,
     assert_same_shape,
@@ -29,21 +29,14 @@ def business():
     return BusinessFactory(graph_id=MAILBOX)
 
 
-def customer_path(business, item_id=None):
-    path = f"bookingBusinesses/{business.graph_id}/customers"
-    return f"{path}/{quote(str(item_id), safe='')}" if item_id is not None else path
+CUSTOMERS = Resource("customers")
+customer_path = CUSTOMERS.path
 
 
-def create(api, business, body):
-    response = api.post(customer_path(business), body)
-    assert response.status_code == 201, response.json()
-    return response.json()
+create = CUSTOMERS.create
 
 
-def read(api, business, customer_id):
-    response = api.get(customer_path(business, customer_id))
-    assert response.status_code == 200, response.json()
-    return response.json()
+read = CUSTOMERS.read
 
 
 def joni(**changes):

@@ -6,7 +6,6 @@ update-bookingService page: PATCH ``defaultDuration``, get 204, read it back), D
 
 import uuid
 from datetime import timedelta
-from urllib.parse import quote
 
 import pytest
 
@@ -14,6 +13,7 @@ from bookings.enums import ReminderRecipients
 from bookings.models import ServiceQuestion
 from bookings.values import Reminder
 from tests.api.graph_assertions import (
+    Resource,
     all_pages,
     assert_odata_error,
     assert_same_shape,
@@ -39,21 +39,14 @@ def example_staff(business):
     return [StaffMemberFactory(business=business, id=uuid.UUID(staff_id)) for staff_id in EXAMPLE_STAFF_IDS]
 
 
-def service_path(business, item_id=None):
-    path = f"bookingBusinesses/{business.graph_id}/services"
-    return f"{path}/{quote(str(item_id), safe='')}" if item_id is not None else path
+SERVICES = Resource("services")
+service_path = SERVICES.path
 
 
-def create(api, business, body):
-    response = api.post(service_path(business), body)
-    assert response.status_code == 201, response.json()
-    return response.json()
+create = SERVICES.create
 
 
-def read(api, business, service_id):
-    response = api.get(service_path(business, service_id))
-    assert response.status_code == 200, response.json()
-    return response.json()
+read = SERVICES.read
 
 
 def without(body, *members):

@@ -11,6 +11,7 @@ import pytest
 
 from bookings.enums import StaffRole
 from tests.api.graph_assertions import (
+    Resource,
     all_pages,
     assert_odata_error,
     assert_same_shape,
@@ -30,15 +31,11 @@ def business():
     return BusinessFactory(graph_id=MAILBOX)
 
 
-def staff_path(business, item_id=None):
-    path = f"bookingBusinesses/{business.graph_id}/staffMembers"
-    return f"{path}/{quote(str(item_id), safe='')}" if item_id is not None else path
+STAFF = Resource("staffMembers")
+staff_path = STAFF.path
 
 
-def create(api, business, body):
-    response = api.post(staff_path(business), body)
-    assert response.status_code == 201, response.json()
-    return response.json()
+create = STAFF.create
 
 
 def valid_body(**changes):

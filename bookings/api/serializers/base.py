@@ -53,7 +53,8 @@ class GraphSerializer(serializers.Serializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         # Graph lists the timestamps after the resource's own members.
-        data.update({name: data.pop(name) for name in ("createdDateTime", "lastUpdatedDateTime") if name in data})
+        for name in ("createdDateTime", "lastUpdatedDateTime"):
+            data[name] = data.pop(name)
         if self.context.get("listing"):
             data.update(self.by_id_only)
         if self.odata_type:
