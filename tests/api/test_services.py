@@ -14,7 +14,6 @@ from bookings.models import ServiceQuestion
 from bookings.values import Reminder
 from tests.api.graph_assertions import (
     Resource,
-    all_pages,
     assert_odata_error,
     assert_same_shape,
     business_context,
@@ -89,18 +88,6 @@ def test_list_shows_reminders_only_when_a_service_is_read_by_id(api, business):
     assert by_id["defaultReminders"] == [{"offset": "P1D", "recipients": "customer", "message": "Tomorrow!"}]
 
 
-def test_list_pages_with_top_and_an_absolute_next_link_to_follow(api, business):
-    services = [ServiceFactory(business=business, display_name=f"Service {n:02}") for n in range(5)]
-
-    first = api.get(service_path(business), {"$top": "2"}).json()
-    items, pages = all_pages(api, f"{service_path(business)}?$top=2")
-
-    assert len(first["value"]) == 2
-    assert first["@odata.nextLink"].startswith("http://testserver/api/v1.0/solutions/bookingBusinesses/")
-    assert pages == 3
-    assert [item["id"] for item in items] == [str(service.pk) for service in services]
-
-
 def test_list_counts_every_service_when_asked_with_count(api, business):
     ServiceFactory.create_batch(3, business=business)
 
@@ -108,16 +95,6 @@ def test_list_counts_every_service_when_asked_with_count(api, business):
 
     assert body["@odata.count"] == 3
     assert len(body["value"]) == 1
-
-
-def test_list_leaves_out_services_of_other_businesses_and_deleted_services(api, business):
-    ServiceFactory(business=business, display_name="Kept")
-    ServiceFactory(business=business, display_name="Deleted", is_active=False)
-    ServiceFactory(display_name="Elsewhere")
-
-    body = api.get(service_path(business)).json()
-
-    assert [item["displayName"] for item in body["value"]] == ["Kept"]
 
 
 def test_listing_thirty_services_with_staff_and_questions_costs_a_constant_number_of_queries(
@@ -477,42 +454,6 @@ def test_get_by_id_answers_the_service_with_its_entity_context(api, business):
     assert body["defaultDuration"] == "PT1H30M"
 
 
-def test_get_by_graph_id_finds_a_service_read_from_graph(api, business):
-    service = ServiceFactory(business=business, graph_id="57da6774-a087-4d69-b0e6-6fb82c339976")
-
-    body = read(api, business, "57da6774-a087-4d69-b0e6-6fb82c339976")
-
-    assert body["id"] == str(service.pk)
-
-
-def test_a_graph_id_with_odd_characters_is_found_when_percent_encoded(api, business):
-    odd = "AAMkADc7zF4J0AAA8v/Kn+AA=="
-    service = ServiceFactory(business=business, graph_id=odd)
-
-    assert read(api, business, odd)["id"] == str(service.pk)
-
-
-def test_get_of_an_unknown_id_is_item_not_found(api, business):
-    assert_odata_error(api.get(service_path(business, uuid.uuid4())), 404, code="ErrorItemNotFound")
-
-
-def test_service_of_another_business_is_not_found(api, business):
-    elsewhere = ServiceFactory()
-
-    assert_odata_error(api.get(service_path(business, elsewhere.pk)), 404, code="ErrorItemNotFound")
-    assert_odata_error(api.patch(service_path(business, elsewhere.pk), {"displayName": "x"}), 404)
-    assert_odata_error(api.delete(service_path(business, elsewhere.pk)), 404)
-    elsewhere.refresh_from_db()
-    assert elsewhere.is_active and elsewhere.display_name != "x"
-
-
-def test_list_under_an_unknown_business_is_a_nonexistent_mailbox(api):
-    response = api.get("bookingBusinesses/nobody@contoso.onmicrosoft.com/services")
-
-    error = assert_odata_error(response, 404, code="ErrorNonExistentMailbox")
-    assert error["message"] == example("bookings-error-nonexistent-mailbox.response.json")["error"]["message"]
-
-
 # --- Update: the update-bookingService page -------------------------------------------------------
 
 
@@ -601,25 +542,7 @@ def test_patch_with_bad_input_is_refused_and_changes_nothing(api, business, exam
     assert read(api, business, before["id"]) == before
 
 
-def test_patch_of_an_unknown_id_is_item_not_found(api, business):
-    response = api.patch(service_path(business, uuid.uuid4()), {"defaultDuration": "PT30M"})
-
-    assert_odata_error(response, 404, code="ErrorItemNotFound")
-
-
 # --- Delete ---------------------------------------------------------------------------------------
-
-
-def test_delete_answers_204_and_the_service_is_gone(api, business):
-    service = create(api, business, {"displayName": "Bento"})
-
-    response = api.delete(service_path(business, service["id"]))
-
-    assert response.status_code == 204
-    assert response.content == b""
-    assert_odata_error(api.get(service_path(business, service["id"])), 404, code="ErrorItemNotFound")
-    assert api.get(service_path(business)).json()["value"] == []
-    assert_odata_error(api.delete(service_path(business, service["id"])), 404, code="ErrorItemNotFound")
 
 
 @pytest.mark.parametrize(
