@@ -28,6 +28,13 @@ CUSTOMER_INFORMATION_TYPE = "#microsoft.graph.bookingCustomerInformation"
 # Members spelled differently by newer documentation pages (beta names); accepted as aliases.
 TIME_ALIASES = {"start": "startDateTime", "end": "endDateTime"}
 MAX_CUSTOMERS = 500
+# Single-customer members of the appointment and the customers[] member each stands for.
+SINGLE_CUSTOMER_MEMBERS = {
+    "customer_name": "name",
+    "customer_email_address": "email_address",
+    "customer_phone": "phone",
+    "customer_notes": "notes",
+}
 
 
 class CustomerInformationSerializer(serializers.Serializer):
@@ -155,6 +162,23 @@ class AppointmentSerializer(GraphSerializer):
         end = attrs.get("end", getattr(self.instance, "end", None))
         if start and end and end <= start:
             raise serializers.ValidationError({"endDateTime": ["The appointment must end after it starts."]})
+        return self._fold_single_customer_members(attrs)
+
+    @staticmethod
+    def _fold_single_customer_members(attrs: dict[str, Any]) -> dict[str, Any]:
+        """Graph's single-customer members (``customerName``, ``customerEmailAddress``, …) describe
+        the first ``customers[]`` entry; fold them into it so the rest of the code sees one list."""
+        members = SINGLE_CUSTOMER_MEMBERS.items()
+        single = {row: attrs.pop(member) for member, row in members if member in attrs}
+        rows = attrs.get("customer_rows")
+        if rows is None and any(single.get(name) for name in ("name", "email_address", "phone")):
+            rows = attrs["customer_rows"] = [{"time_zone": attrs.get("customer_time_zone")}]
+        if rows:
+            for name, value in single.items():
+                if value and not rows[0].get(name):
+                    rows[0][name] = value
+        if "customer_time_zone" in attrs and attrs["customer_time_zone"] is None:
+            attrs["customer_time_zone"] = ""
         return attrs
 
     def to_representation(self, instance: Any) -> dict[str, Any]:

@@ -16,34 +16,13 @@ from ..fields import StrictCharField
 from ..serializers.appointment import AppointmentSerializer
 from .base import ResourceCollectionView, ResourceItemView, ResourceSpec
 
-CONVENIENCE_CUSTOMER_FIELDS = ("customer_name", "customer_email_address", "customer_phone", "customer_notes")
-
 
 def _split(validated: dict[str, Any]) -> tuple[dict[str, Any], Any, Any]:
     """Separate plain appointment fields from staff and customers (written as rows)."""
     fields = dict(validated)
     staff = fields.pop("staff_members", None)
     rows = fields.pop("customer_rows", None)
-    convenience = {name: fields.pop(name) for name in CONVENIENCE_CUSTOMER_FIELDS if name in fields}
-    customers = None
-    if rows is not None:
-        customers = [booking.CustomerDetails(**row) for row in rows]
-    elif any(convenience.get(name) for name in CONVENIENCE_CUSTOMER_FIELDS[:3]):
-        # The single-customer members (customerName, …) stand for one customers[] entry.
-        customers = [
-            booking.CustomerDetails(
-                name=convenience.get("customer_name"),
-                email_address=convenience.get("customer_email_address"),
-                phone=convenience.get("customer_phone"),
-                notes=convenience.get("customer_notes"),
-                time_zone=fields.get("customer_time_zone"),
-            )
-        ]
-    if customers and convenience.get("customer_notes") and not customers[0].notes:
-        first = customers[0]
-        customers[0] = booking.CustomerDetails(**{**first.__dict__, "notes": convenience["customer_notes"]})
-    if "customer_time_zone" in fields and fields["customer_time_zone"] is None:
-        fields["customer_time_zone"] = ""
+    customers = None if rows is None else [booking.CustomerDetails(**row) for row in rows]
     return fields, staff, customers
 
 
