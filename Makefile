@@ -13,7 +13,7 @@ export DATABASE_URL := postgres://postgres@127.0.0.1:5432/portal
 export CELERY_BROKER_URL := redis://127.0.0.1:6379/15
 endif
 
-.PHONY: run test lint install services clean help
+.PHONY: run test lint install services browser clean help
 
 help:
 	@echo "make run    set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
@@ -49,10 +49,16 @@ else
 	@echo "CI is not 'true': testing on SQLite, no services needed."
 endif
 
+# Browser tests drive Debian's Chromium: Playwright's own browser download cannot work offline.
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+		[ "$$(id -u)" = 0 ] || { echo "Install Debian's 'chromium' package (or set CHROMIUM) to run the browser tests"; exit 1; }; \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-liberation; }
+
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: install services lint
+test: install services browser lint
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
