@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import selectors
@@ -81,8 +81,14 @@ def resolve_customer(business: Business, details: CustomerDetails) -> Customer |
         email_address=details.email_address or "",
         phones=(Phone(number=details.phone, type="mobile"),) if details.phone else (),
     )
-    customer.full_clean()
-    customer.save()
+    customer.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: another booking may create the same customer now
+            customer.save()
+    except IntegrityError:
+        if not details.email_address:
+            raise
+        return selectors.customers(business).get(email_address__iexact=details.email_address)
     return customer
 
 

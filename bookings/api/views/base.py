@@ -92,8 +92,9 @@ class ResourceView(BusinessScopedView):
     def write_scope(self) -> str:
         return self.spec.segment
 
-    def entity(self, instance: Any) -> dict[str, Any]:
-        instance = self.spec.queryset(self.business).get(pk=instance.pk)  # re-read with its relations loaded
+    def entity(self, instance: Any, *, reload: bool = True) -> dict[str, Any]:
+        if reload:  # after a write: read it back with its relations loaded, as a GET would
+            instance = self.spec.queryset(self.business).get(pk=instance.pk)
         data = self.spec.serializer(instance, context=self.serializer_context(business=self.business)).data
         return odata.entity_body(
             self.request, self.fragment(self.spec.segment), data, self.spec.serializer.odata_type
@@ -126,7 +127,7 @@ class ResourceItemView(ResourceView):
         return found
 
     def get(self, request: Request, business_id: str, item_id: str) -> Response:
-        return Response(self.entity(self.get_object()))
+        return Response(self.entity(self.get_object(), reload=False))
 
     def patch(self, request: Request, business_id: str, item_id: str) -> Response:
         instance = self.get_object()

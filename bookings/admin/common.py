@@ -1,0 +1,101 @@
+"""What the admin classes share: fieldsets, form fields, business-scoped forms, links, the base admin."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from ..fields import ValueField, json_formfield
+
+
+def fieldset(title: str | None, fields: str, *, collapsed: bool = False) -> tuple[str | None, dict[str, Any]]:
+    """A fieldset from space-separated names; ``a,b`` puts two fields on one line."""
+    names = tuple(tuple(name.split(",")) if "," in name else name for name in fields.split())
+    return title, {"fields": names, "classes": ["collapse"] if collapsed else []}
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+GRAPH_FIELDS = ("graph_id", "origin", "created_date_time", "last_updated_date_time", "last_synced_at")
+GRAPH_FIELDSET = fieldset("Microsoft Graph", " ".join(GRAPH_FIELDS), collapsed=True)
+
+
+class FormFieldsMixin:
+    """Form fields the model fields do not get right by themselves.
+
+    Plain JSON list columns (``answer_options``) get the same textarea as ``ValueField`` columns,
+    where an emptied box is an empty list, not NULL. URLs: say now that a bare host means https,
+    as Django 6 will.
+    """
+
+    def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        if isinstance(db_field, models.JSONField) and not isinstance(db_field, ValueField):
+            return json_formfield(db_field, **kwargs)  # plain JSON lists, such as answer options
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class BusinessScopedForm(forms.ModelForm):
+    """Offers only the record's own business's staff, questions or services in ``scoped_fields``.
+
+    A service of one business given another business's staff member could never be pushed to Graph.
+    On the add page the business is not known yet, so every record is offered and ``clean`` checks.
+    """
+
+    scoped_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        business_id = getattr(self.instance, "business_id", None)
+        for name in self.scoped_fields:
+            if business_id and name in self.fields:
+                field = self.fields[name]
+                field.queryset = field.queryset.filter(business_id=business_id)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        business = cleaned_data.get("business")
+        for name in self.scoped_fields:
+            value = cleaned_data.get(name)
+            chosen = list(value) if isinstance(value, QuerySet | list) else [value] if value else []
+            if business and any(item.business_id != business.pk for item in chosen):
+                self.add_error(name, f"Choose from {business}'s own records only.")
+        return cleaned_data
+
+
+class ParentBusinessFormSet(forms.BaseInlineFormSet):
+    """Inline rows offer only the parent record's business's staff or questions."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        business_id = getattr(self.instance, "business_id", None)
+        for field in form.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if business_id and queryset is not None and hasattr(queryset.model, "business_id"):
+                field.queryset = queryset.filter(business_id=business_id)
+
+
+def changelist_link(model: type[models.Model], text: str, **filters: Any) -> SafeString:
+    url = reverse(f"admin:bookings_{model._meta.model_name}_changelist")
+    return format_html('<a href="{}?{}">{}</a>', url, urlencode(filters), text)
+
+
+class MirroredResourceAdmin(FormFieldsMixin, admin.ModelAdmin):
+    """Shared by the resources that live under a business and have a Graph id."""
+
+    readonly_fields: tuple[str, ...] = GRAPH_FIELDS
+    list_select_related = ("business",)
+    autocomplete_fields: tuple[str, ...] = ("business",)
+    list_per_page = 50
