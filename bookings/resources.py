@@ -22,7 +22,8 @@ Record = TypeVar("Record", bound=models.Model)
 SERVICE_RELATIONS = ("staff_members", "question_assignments")
 
 
-def _save(instance: Record, *, creating: bool) -> Record:
+def save_record(instance: Record, *, creating: bool) -> Record:
+    """Validate and save a business or definition: the one place their rows are written."""
     instance.full_clean(validate_unique=creating, validate_constraints=True)
     instance.save()
     return instance
@@ -60,14 +61,14 @@ def create_business(*, display_name: str, **fields: Any) -> Business:
         slug=new_business_slug(display_name),
         **fields,
     )
-    return _save(business, creating=True)
+    return save_record(business, creating=True)
 
 
 @transaction.atomic
 def update_business(business: Business, changes: dict[str, Any]) -> Business:
     for name, value in changes.items():
         setattr(business, name, value)
-    return _save(business, creating=False)
+    return save_record(business, creating=False)
 
 
 @transaction.atomic
@@ -118,7 +119,7 @@ def create_definition(model: DefinitionModel, *, business: Business, fields: dic
     """Create a staff member, service, custom question or customer of ``business``."""
     fields = dict(fields)
     relations = {name: fields.pop(name) for name in SERVICE_RELATIONS if name in fields}
-    instance = _save(model(business=business, **fields), creating=True)
+    instance = save_record(model(business=business, **fields), creating=True)
     if isinstance(instance, Service):
         _set_service_relations(instance, relations)
     return instance
@@ -131,7 +132,7 @@ def update_definition(instance: Record, changes: dict[str, Any]) -> Record:
     relations = {name: changes.pop(name) for name in SERVICE_RELATIONS if name in changes}
     for name, value in changes.items():
         setattr(instance, name, value)
-    _save(instance, creating=False)
+    save_record(instance, creating=False)
     if isinstance(instance, Service):
         _set_service_relations(instance, relations)
     return instance

@@ -563,3 +563,23 @@ def test_token_page_never_shows_the_hash(admin_client: Any, contoso: SimpleNames
     page = admin_client.get(admin_url(ApiToken, "change", contoso.token.pk)).content.decode()
     assert contoso.token.prefix in page
     assert contoso.token.key_hash not in page
+
+
+@pytest.mark.parametrize("model_name", ["business", "service", "staffmember", "customquestion", "customer"])
+def test_deleting_in_the_admin_deactivates_as_the_api_does(admin_client, model_name):
+    records = make_business("deleted")
+    record = {
+        "business": records.business,
+        "service": records.service,
+        "staffmember": records.dana,
+        "customquestion": records.question,
+        "customer": records.customer,
+    }[model_name]
+
+    response = admin_client.post(
+        reverse(f"admin:bookings_{model_name}_delete", args=[record.pk]), {"post": "yes"}, follow=True
+    )
+
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert record.is_active is False

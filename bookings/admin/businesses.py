@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 
 from .. import resources
 from ..models import Appointment, Business, Customer, CustomQuestion, Service, StaffMember
-from .common import FormFieldsMixin, changelist_link, fieldset, plural
+from .common import DeactivatesOnDelete, FormFieldsMixin, changelist_link, fieldset, plural
 
 # --- Business ----------------------------------------------------------------------------------
 
@@ -46,7 +46,8 @@ class BusinessAddForm(forms.ModelForm):
 
 
 @admin.register(Business)
-class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
+class BusinessAdmin(DeactivatesOnDelete, FormFieldsMixin, admin.ModelAdmin):
+    deactivate = staticmethod(resources.delete_business)
     list_display = (
         "display_name",
         "graph_id",
@@ -92,7 +93,7 @@ class BusinessAdmin(FormFieldsMixin, admin.ModelAdmin):
             obj.graph_id = form.cleaned_data["mailbox_address"] or resources.new_mailbox_address(
                 obj.display_name
             )
-        super().save_model(request, obj, form, change)
+        resources.save_record(obj, creating=not change)
 
     @admin.display(description="Records of this business")
     def related_records(self, obj: Business) -> SafeString:

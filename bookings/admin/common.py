@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from .. import resources
 from ..fields import ValueField, json_formfield
 
 
@@ -92,10 +93,31 @@ def changelist_link(model: type[models.Model], text: str, **filters: Any) -> Saf
     return format_html('<a href="{}?{}">{}</a>', url, urlencode(filters), text)
 
 
-class MirroredResourceAdmin(FormFieldsMixin, admin.ModelAdmin):
+class DeactivatesOnDelete:
+    """ "Delete" deactivates, as the API does: appointments keep pointing at what they were booked
+    with, so nothing is cascaded or protected and the confirmation page lists only the records."""
+
+    deactivate = staticmethod(resources.delete_definition)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
+        records = list(objs)
+        return [str(record) for record in records], {self.opts.verbose_name_plural: len(records)}, set(), []
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.deactivate(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.deactivate(obj)
+
+
+class MirroredResourceAdmin(DeactivatesOnDelete, FormFieldsMixin, admin.ModelAdmin):
     """Shared by the resources that live under a business and have a Graph id."""
 
     readonly_fields: tuple[str, ...] = GRAPH_FIELDS
     list_select_related = ("business",)
     autocomplete_fields: tuple[str, ...] = ("business",)
     list_per_page = 50
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+        resources.save_record(obj, creating=not change)
