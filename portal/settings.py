@@ -170,7 +170,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Microsoft Graph Bookings resources (v1.0 shape) served by the portal.",
     "VERSION": "1.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"BookingPriceType": "bookings.enums.PriceType"},
+    "ENUM_NAME_OVERRIDES": {"BookingPriceTypeEnum": "bookings.enums.PriceType.values"},
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
