@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 
 from bookings.models import ApiToken
 
+pytest_plugins = ["tests.graph_emulator.pytest_plugin"]
+
 # Microsoft's example bodies, copied verbatim from the shared Graph contract (see its INDEX.md) so
 # that the suite runs from a clone alone.
 EXAMPLES = Path(__file__).resolve().parent / "graph_examples"
