@@ -1,0 +1,113 @@
+"""$batch: chunks of at most 20, dependsOn honoured, inner 429s retried per request (contract §5.12)."""
+
+import pytest
+
+from bookings.graph import BatchRequest, business_path
+from tests.graph.conftest import CONTOSO, FABRIKAM, statuses
+from tests.graph_emulator.demo import BENTO, KAISEKI
+
+
+def _customer(number: int) -> dict:
+    return {
+        "@odata.type": "#microsoft.graph.bookingCustomer",
+        "displayName": f"Customer {number}",
+        "emailAddress": f"c{number}@example.com",
+    }
+
+
+def test_depends_on_runs_in_order_and_a_failure_cascades_as_424(demo_emulator, graph):
+    requests = [
+        BatchRequest("create", "POST", business_path(CONTOSO, "customers"), _customer(1)),
+        BatchRequest("read", "GET", business_path(CONTOSO, "services", BENTO), depends_on=("create",)),
+        BatchRequest("missing", "GET", business_path(CONTOSO, "services", "no-such-service")),
+        BatchRequest(
+            "after-missing", "GET", business_path(CONTOSO, "services", KAISEKI), depends_on=("missing",)
+        ),
+    ]
+    responses = graph.batch(requests)
+
+    assert {key: r.status for key, r in responses.items()} == {
+        "create": 201,
+        "read": 200,
+        "missing": 404,
+        "after-missing": 424,
+    }
+    assert responses["read"].body["id"] == BENTO
+    assert responses["missing"].error().code
+    assert responses["after-missing"].error().status == 424
+    assert responses["create"].error() is None
+
+
+def test_more_than_twenty_requests_go_in_several_batches(demo_emulator, graph):
+    requests = [BatchRequest(f"usd-{n}", "GET", "solutions/bookingCurrencies/USD") for n in range(25)]
+    responses = graph.batch(requests)
+    assert len(responses) == 25 and all(r.status == 200 for r in responses.values())
+    assert statuses(demo_emulator, "POST", "/$batch") == [200, 200]
+
+
+def test_a_chunk_never_sends_more_than_four_requests_to_one_mailbox(demo_emulator, graph):
+    demo_emulator.latency_ms = 30  # inner requests overlap, as Graph runs them in parallel
+    requests = [BatchRequest(f"c{n}", "GET", business_path(CONTOSO, "services", BENTO)) for n in range(10)]
+    requests += [BatchRequest(f"f{n}", "GET", business_path(FABRIKAM)) for n in range(2)]
+    responses = graph.batch(requests)
+    assert all(r.status == 200 for r in responses.values())
+    assert max(demo_emulator.max_concurrency.values()) <= 4
+    assert 429 not in [r.status for r in demo_emulator.requests]
+    assert statuses(demo_emulator, "POST", "/$batch") == [200, 200, 200]
+
+
+def test_dependency_on_an_earlier_chunk_is_enforced_by_the_client(demo_emulator, graph):
+    requests = [BatchRequest("missing", "GET", business_path(CONTOSO, "services", "no-such-service"))]
+    requests += [BatchRequest(f"x{n}", "GET", "solutions/bookingCurrencies/USD") for n in range(19)]
+    requests += [
+        BatchRequest("late", "DELETE", business_path(CONTOSO, "services", BENTO), depends_on=("missing",))
+    ]
+    responses = graph.batch(requests)
+    assert responses["late"].status == 424
+    assert statuses(demo_emulator, "DELETE", "/services/") == []  # never sent
+    assert BENTO in [s["id"] for s in demo_emulator.items(CONTOSO, "services")]
+
+
+def test_inner_429_is_retried_with_its_dependents_after_retry_after(demo_emulator, graph, naps):
+    demo_emulator.faults.add(method="GET", path=f"/services/{BENTO}$", status=429, retry_after=2)
+    requests = [
+        BatchRequest("bento", "GET", business_path(CONTOSO, "services", BENTO)),
+        BatchRequest("kaiseki", "GET", business_path(CONTOSO, "services", KAISEKI), depends_on=("bento",)),
+        BatchRequest("usd", "GET", "solutions/bookingCurrencies/USD"),
+    ]
+    responses = graph.batch(requests)
+    assert {key: r.status for key, r in responses.items()} == {"bento": 200, "kaiseki": 200, "usd": 200}
+    assert statuses(demo_emulator, "GET", f"/services/{BENTO}") == [429, 200]
+    assert statuses(demo_emulator, "GET", "/bookingCurrencies/USD") == [200]  # not resent
+    assert naps == [2]
+
+
+def test_inner_503_of_a_create_is_returned_not_resent(demo_emulator, graph):
+    demo_emulator.faults.add(method="POST", path=r"/customers$", status=503)
+    responses = graph.batch([BatchRequest("new", "POST", business_path(CONTOSO, "customers"), _customer(2))])
+    assert responses["new"].status == 503
+    assert statuses(demo_emulator, "POST", "/customers") == [503]
+
+
+@pytest.mark.parametrize(
+    "requests",
+    [
+        [BatchRequest("a", "GET", "x"), BatchRequest("a", "GET", "y")],
+        [BatchRequest("a", "GET", "x", depends_on=("b",)), BatchRequest("b", "GET", "y")],
+    ],
+)
+def test_duplicate_ids_and_forward_dependencies_are_refused(graph, requests):
+    with pytest.raises(ValueError):
+        graph.batch(requests)
+
+
+def test_batch_request_wire_shape():
+    request = BatchRequest("1", "post", "solutions/x", {"a": 1}, ("0",))
+    assert request.to_graph() == {
+        "id": "1",
+        "method": "POST",
+        "url": "/solutions/x",
+        "body": {"a": 1},
+        "headers": {"Content-Type": "application/json"},
+        "dependsOn": ["0"],
+    }
