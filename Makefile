@@ -16,7 +16,7 @@ endif
 .PHONY: run test lint install services browser clean help
 
 help:
-	@echo "make run    set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
+	@echo "make run    set up .venv, migrate, demo data, sandbox Graph tenant + sync, serve http://127.0.0.1:8000"
 	@echo "make test   lint, Django checks, migration check and the test suite (CI=true: PostgreSQL + Redis)"
 	@echo "make lint   ruff check"
 	@echo "make clean  remove caches and build output (keeps .venv and db.sqlite3)"
@@ -27,10 +27,26 @@ $(PY):
 install: $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 
+# The sandbox tenant: the Graph emulator, seeded with the demo businesses, stands in for Microsoft 365.
+# The portal talks to it exactly as to a real tenant (app-only msal sign-in against the emulator's
+# https authority, whose test CA is trusted through SSL_CERT_FILE).
+SANDBOX_PORT ?= 8001
+SANDBOX_ENV := DJANGO_DEBUG=1 \
+	GRAPH_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT)/v1.0 \
+	GRAPH_AUTHORITY_HOST=https://127.0.0.1:$(SANDBOX_PORT) \
+	GRAPH_TENANT_ID=contoso GRAPH_CLIENT_ID=portal-client GRAPH_CLIENT_SECRET=portal-secret GRAPH_AUTH_MODE=app \
+	BOOKINGS_BUSINESS_IDS=Contosolunchdelivery@contoso.onmicrosoft.com,Fabrikam@contoso.onmicrosoft.com \
+	SSL_CERT_FILE=$(CURDIR)/tests/graph_emulator/tls/ca.pem
+
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) -m tests.graph_emulator --port $(SANDBOX_PORT) --seed demo > .sandbox.log 2>&1 & echo $$! > .sandbox.pid; \
+		trap 'kill $$(cat .sandbox.pid) 2>/dev/null; rm -f .sandbox.pid' EXIT INT TERM; \
+		for i in $$(seq 50); do grep -q '^EMULATOR ' .sandbox.log && break; sleep 0.2; done; \
+		echo "Sandbox tenant: $$(head -n1 .sandbox.log)"; \
+		$(SANDBOX_ENV) $(PY) manage.py sync_graph; \
+		$(SANDBOX_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Start PostgreSQL and Redis only if they are not answering (commands from the machine's notes),
 # then wait until they do; create the `portal` database the checks below connect to.

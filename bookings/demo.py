@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .availability import Interval, blocked_range
-from .enums import AnswerInputType, DayOfWeek, PriceType, StaffRole
+from .enums import AnswerInputType, DayOfWeek, Origin, PriceType, StaffRole
 from .models import AppointmentStaff, Business, Service, StaffMember
 from .values import (
     Location,
@@ -37,11 +37,14 @@ from .values import (
 )
 
 DEMO_NAMESPACE = uuid.UUID("0b6f3c52-6d1e-4f57-9a43-5c1d2b7e8f90")
-# Ids from Microsoft's Bookings documentation, so its example requests address the same records here.
+# Ids from Microsoft's Bookings documentation, so its example requests address the same records
+# here, and the ids the sandbox tenant (the emulator's demo) gives the records both demos share.
 DOCUMENTED_IDS = {
     "contoso/danas@contoso.com": "8ee1c803-a1fa-406d-8259-7ab53233f148",
     "contoso/samanthab@contoso.onmicrosoft.com": "71d64d0e-7225-49b6-b0b1-070d476cda51",
+    "contoso/alexw@contoso.com": "e3e3a1b4-4c2f-4e1a-9a55-0c8a1c1f2b61",
     "contoso/service/bento": "57da6774-a087-4d69-b0e6-6fb82c339976",
+    "contoso/service/kaiseki": "635a7b7c-4230-4d3b-a42b-698e89927528",
     "contoso/question/age": "3bc6fde0-4ad3-445d-ab17-0fc15dba0774",
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
@@ -65,6 +68,14 @@ def demo_id(*parts: str) -> uuid.UUID:
     """The stable primary key of a demo record, so a second run finds and updates it."""
     key = "/".join(parts)
     return uuid.UUID(DOCUMENTED_IDS[key]) if key in DOCUMENTED_IDS else uuid.uuid5(DEMO_NAMESPACE, key)
+
+
+def graph_identity(record_id: uuid.UUID) -> dict:
+    """Records under Microsoft's documented ids stand for what Bookings (the sandbox emulator) holds:
+    they carry those ids as Graph ids, so a sync updates them instead of adding second copies."""
+    if str(record_id) in DOCUMENTED_IDS.values():
+        return {"graph_id": str(record_id), "origin": Origin.GRAPH}
+    return {}
 
 
 def week(hours: dict[str, tuple[int, int]]) -> tuple[WorkHours, ...]:
@@ -215,6 +226,7 @@ def upsert_staff(business: Business, specs: dict[str, tuple]) -> dict[str, Staff
         fields = dict(display_name=name, email_address=email, role=role, time_zone=zone, is_active=True)
         fields |= {"use_business_hours": hours is None, "working_hours": hours or business.business_hours}
         member_id = demo_id(business.slug, email)
+        fields |= graph_identity(member_id)
         staff[key] = business.staff_members.update_or_create(id=member_id, defaults=fields)[0]
     return staff
 
@@ -224,8 +236,9 @@ def upsert_services(business: Business, specs: dict, staff: dict, questions: dic
     services = {}
     for key, spec in specs.items():
         fields = {name: value for name, value in spec.items() if not name.startswith("_")}
+        service_id = demo_id(business.slug, "service", key)
         services[key] = service = business.services.update_or_create(
-            id=demo_id(business.slug, "service", key), defaults=fields
+            id=service_id, defaults=fields | graph_identity(service_id)
         )[0]
         service.staff_members.set([staff[member] for member in spec["_staff"]])
         for position, (question_key, required) in enumerate(spec["_questions"]):
@@ -331,8 +344,9 @@ def load_contoso(now: datetime) -> tuple[int, int, int, int, int]:
     questions = {}
     for key, (text, kind, options) in CONTOSO_QUESTIONS.items():
         fields = dict(display_name=text, answer_input_type=kind, answer_options=options, is_active=True)
+        question_id = demo_id("contoso", "question", key)
         questions[key] = contoso.custom_questions.update_or_create(
-            id=demo_id("contoso", "question", key), defaults=fields
+            id=question_id, defaults=fields | graph_identity(question_id)
         )[0]
     location = Location(display_name=contoso.display_name, address=CONTOSO_ADDRESS)
     services = upsert_services(contoso, contoso_services(location), staff, questions)

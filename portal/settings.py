@@ -186,5 +186,39 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # httpx logs every request; bookings.graph.client logs each Graph call once, with its ids.
+    "loggers": {"django.request": {"level": "ERROR"}, "httpx": {"level": "WARNING"}},
+}
+
+# --- Microsoft Graph ---
+# The Graph client (bookings/graph/). Against a real tenant set the tenant, the app registration's
+# client id and secret, and GRAPH_AUTH_MODE. Against the emulator point GRAPH_BASE_URL at it and
+# GRAPH_AUTHORITY_HOST at its https root (msal accepts only https authorities), trusting its test CA
+# through the standard SSL_CERT_FILE variable.
+GRAPH_BASE_URL = os.environ.get("GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0").rstrip("/")
+GRAPH_AUTHORITY_HOST = os.environ.get("GRAPH_AUTHORITY_HOST", "https://login.microsoftonline.com").rstrip("/")
+GRAPH_TENANT_ID = os.environ.get("GRAPH_TENANT_ID", "")
+GRAPH_CLIENT_ID = os.environ.get("GRAPH_CLIENT_ID", "")
+GRAPH_CLIENT_SECRET = os.environ.get("GRAPH_CLIENT_SECRET", "")
+# "app" (client credentials) or "delegated" (an owner signs in from the admin).
+GRAPH_AUTH_MODE = os.environ.get("GRAPH_AUTH_MODE", "app").strip().lower()
+GRAPH_TIMEOUT_SECONDS = float(os.environ.get("GRAPH_TIMEOUT_SECONDS", "30"))
+GRAPH_MAX_RETRIES = int(os.environ.get("GRAPH_MAX_RETRIES", "5"))
+# Fernet key(s) encrypting the delegated token cache at rest; comma-separated to rotate (the first
+# encrypts, all decrypt). Empty: a key derived from SECRET_KEY.
+GRAPH_TOKEN_CACHE_KEY = os.environ.get("GRAPH_TOKEN_CACHE_KEY", "")
+# Booking mailboxes served in app-only mode (app-only tokens cannot list businesses).
+BOOKINGS_BUSINESS_IDS = env_list("BOOKINGS_BUSINESS_IDS")
+
+# --- Sync schedule ---
+# Celery beat pulls definitions from Microsoft Graph every SYNC_INTERVAL_MINUTES (DESIGN §4, flow 1).
+# A run that is still queued when the next one is due is dropped (``expires``) instead of piling up.
+SYNC_INTERVAL_MINUTES = max(1, int(os.environ.get("SYNC_INTERVAL_MINUTES", "15")))
+CELERY_BEAT_SCHEDULE = {
+    "sync-graph-definitions": {
+        "task": "bookings.sync_graph_definitions",
+        "schedule": SYNC_INTERVAL_MINUTES * 60.0,
+        "kwargs": {"trigger": "beat"},
+        "options": {"expires": SYNC_INTERVAL_MINUTES * 60.0},
+    },
 }

@@ -6,6 +6,6 @@ sync state, published state) is shown read-only in a collapsed "Microsoft Graph"
 """
 
 # One module per concern; importing them runs their @admin.register (Django autodiscovers this package).
-from . import appointments, businesses, definitions, tokens
+from . import appointments, businesses, definitions, sync, tokens
 
-__all__ = ["appointments", "businesses", "definitions", "tokens"]
+__all__ = ["appointments", "businesses", "definitions", "sync", "tokens"]

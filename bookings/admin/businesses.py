@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from .. import resources
 from ..models import Appointment, Business, Customer, CustomQuestion, Service, StaffMember
 from .common import DeactivatesOnDelete, FormFieldsMixin, changelist_link, fieldset, plural
+from .sync import sync_now
 
 # --- Business ----------------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ class BusinessAdmin(DeactivatesOnDelete, FormFieldsMixin, admin.ModelAdmin):
     ordering = ("display_name",)
     prepopulated_fields = {"slug": ("display_name",)}
     readonly_fields = (*BUSINESS_GRAPH_FIELDS.split(), "is_published", "public_url", "related_records")
-    actions = ("publish_booking_page", "unpublish_booking_page")
+    actions = ("publish_booking_page", "unpublish_booking_page", sync_now)
     fieldsets = (
         fieldset("Details", f"{BUSINESS_DETAILS} is_active"),
         BUSINESS_HOURS,

@@ -7,6 +7,7 @@ from .customer import Customer
 from .question import CustomQuestion
 from .service import Service, ServiceQuestion
 from .staff import StaffMember
+from .sync import GraphConnection, SyncRun
 from .tokens import ApiToken
 
 __all__ = [
@@ -18,7 +19,9 @@ __all__ = [
     "Currency",
     "CustomQuestion",
     "Customer",
+    "GraphConnection",
     "Service",
     "ServiceQuestion",
     "StaffMember",
+    "SyncRun",
 ]

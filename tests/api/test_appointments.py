@@ -22,6 +22,7 @@ from tests.factories import (
     StaffMemberFactory,
 )
 
+UNKNOWN_ID = "0b6f1c2e-1111-4a8e-9d3c-5f2a7b9e0c41"  # matches nothing; fixed so test ids are stable
 pytestmark = pytest.mark.django_db
 
 # The ids Microsoft's example bodies refer to.
@@ -385,7 +386,7 @@ def _too_many_customers(body: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("change", "member"),
     [
-        pytest.param(_setting("serviceId", str(uuid.uuid4())), "serviceId", id="unknown-serviceId"),
+        pytest.param(_setting("serviceId", UNKNOWN_ID), "serviceId", id="unknown-serviceId"),
         pytest.param(_without("serviceId"), "serviceId", id="missing-serviceId"),
         pytest.param(_without("startDateTime"), "startDateTime", id="missing-startDateTime"),
         pytest.param(
@@ -431,9 +432,7 @@ def _too_many_customers(body: dict[str, Any]) -> None:
             "startDateTime",
             id="default-duration-past-year-9999",
         ),
-        pytest.param(
-            _setting("staffMemberIds", [str(uuid.uuid4())]), "staffMemberIds", id="unknown-staffMemberIds"
-        ),
+        pytest.param(_setting("staffMemberIds", [UNKNOWN_ID]), "staffMemberIds", id="unknown-staffMemberIds"),
         pytest.param(_too_many_customers, "customers", id="more-customers-than-maximumAttendeesCount"),
         pytest.param(_setting("price", "10"), "price", id="price-as-string"),
         pytest.param(_setting("priceType", "cheap"), "priceType", id="unknown-priceType"),
@@ -588,7 +587,7 @@ def test_get_under_calendar_view_reads_the_same_appointment(api, business, servi
     assert response.json()["id"] == str(appointment.id)
 
 
-@pytest.mark.parametrize("item_id", [str(uuid.uuid4()), "AAMkADnothere=", "not/an/id"])
+@pytest.mark.parametrize("item_id", [UNKNOWN_ID, "AAMkADnothere=", "not/an/id"])
 def test_get_unknown_appointment_answers_404_odata_error(api, business, item_id):
     response = api.get(appointments_path(business, item_id))
 
@@ -771,8 +770,8 @@ def test_patch_lowering_maximum_attendees_below_the_booked_customers_is_refused(
         ({"price": "10"}, "price"),
         ({"priceType": "cheap"}, "priceType"),
         ({"startDateTime": {"dateTime": "garbage", "timeZone": "UTC"}}, "startDateTime"),
-        ({"staffMemberIds": [str(uuid.uuid4())]}, "staffMemberIds"),
-        ({"serviceId": str(uuid.uuid4())}, "serviceId"),
+        ({"staffMemberIds": [UNKNOWN_ID]}, "staffMemberIds"),
+        ({"serviceId": UNKNOWN_ID}, "serviceId"),
     ],
 )
 def test_bad_patch_is_refused_with_an_odata_error_and_changes_nothing(api, business, service, patch, member):
@@ -856,7 +855,7 @@ def test_cancel_under_calendar_view_cancels_the_same_appointment(api, business, 
     assert appointment.is_cancelled
 
 
-@pytest.mark.parametrize("item_id", [str(uuid.uuid4()), AWKWARD_GRAPH_ID])
+@pytest.mark.parametrize("item_id", [UNKNOWN_ID, AWKWARD_GRAPH_ID])
 def test_cancel_of_unknown_appointment_answers_404_odata_error(api, business, item_id):
     response = api.post(
         appointments_path(business, item_id, "/cancel"), example("bookingappointment-cancel.request.json")
