@@ -18,7 +18,8 @@ from .auth import (
     cache_cipher,
     derive_cache_key,
 )
-from .client import BatchRequest, BatchResponse, GraphClient
+from .batch import BatchRequest, BatchResponse
+from .client import GraphClient
 from .errors import (
     GraphAuthError,
     GraphError,

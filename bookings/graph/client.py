@@ -26,15 +26,15 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
 from .auth import TokenProvider
+from .batch import BATCH_LIMIT, BatchRequest, BatchResponse, failed_dependency
 from .errors import (
-    GraphError,
     GraphServerError,
     GraphTimeout,
     error_from_response,
@@ -47,57 +47,8 @@ logger = logging.getLogger(__name__)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
-BATCH_LIMIT = 20
 # Failures that happen before a byte of the request left: safe to retry even for a POST.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-@dataclass(frozen=True)
-class BatchRequest:
-    """One request inside ``$batch``; ``url`` is relative to the version root (a ``paths`` path)."""
-
-    id: str
-    method: str
-    url: str
-    body: dict | None = None
-    depends_on: tuple[str, ...] = ()
-
-    def to_graph(self) -> dict[str, Any]:
-        url = "/" + self.url.lstrip("/")
-        item: dict[str, Any] = {"id": self.id, "method": self.method.upper(), "url": url}
-        if self.body is not None:
-            item["body"] = self.body
-            item["headers"] = {"Content-Type": "application/json"}
-        if self.depends_on:
-            item["dependsOn"] = list(self.depends_on)
-        return item
-
-
-@dataclass(frozen=True)
-class BatchResponse:
-    """One inner response of ``$batch``."""
-
-    id: str
-    status: int
-    headers: dict
-    body: Any
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
-
-    def error(self) -> GraphError | None:
-        """The typed error this response stands for, or None when it succeeded."""
-        if self.ok:
-            return None
-        retry_after = parse_retry_after(header_value(self.headers, "Retry-After"))
-        return error_from_response(self.status, self.body, self.headers, retry_after=retry_after)
-
-
-def _failed_dependency(request: BatchRequest, failed: Sequence[str]) -> BatchResponse:
-    """A 424 made up by the client for a request whose prerequisite failed in an earlier chunk."""
-    message = f"not sent: request(s) {', '.join(failed)} it depends on failed"
-    return BatchResponse(request.id, 424, {}, {"error": {"code": "FailedDependency", "message": message}})
 
 
 class _MailboxSlots:
@@ -322,7 +273,7 @@ class GraphClient:
                 in_round = {r.id for r in sent}
                 failed = [d for d in request.depends_on if d not in in_round and not results[d].ok]
                 if failed:
-                    results[request.id] = _failed_dependency(request, failed)
+                    results[request.id] = failed_dependency(request, failed)
                 else:
                     sent.append(
                         replace(request, depends_on=tuple(d for d in request.depends_on if d in in_round))
