@@ -172,17 +172,16 @@ def _authority_errors() -> Iterator[None]:
         ) from exc
 
 
-# --- app-only ---------------------------------------------------------------------------------------
-
-
-class AppOnlyTokenProvider:
-    """Client-credentials tokens; msal's in-memory cache serves them until shortly before expiry."""
+class _MsalProvider:
+    """What both providers share: the app registration, msal's cache, and the application built
+    lazily from them (msal fetches the authority's discovery document on construction)."""
 
     def __init__(
         self,
         *,
         client_id: str,
         client_secret: str,
+        cache: msal.TokenCache,
         tenant_id: str | None = None,
         authority: str | None = None,
         authority_host: str = "https://login.microsoftonline.com",
@@ -196,28 +195,44 @@ class AppOnlyTokenProvider:
         self._scopes = list(scopes)
         self._timeout = timeout
         self._verify = verify
-        self._cache = msal.TokenCache()
+        self._cache = cache
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = threading.Lock()
 
+    def _application(self) -> msal.ConfidentialClientApplication:
+        if self._app is None:
+            self._app = _application(
+                client_id=self._client_id,
+                client_secret=self._client_secret,
+                authority=self._authority,
+                timeout=self._timeout,
+                verify=self._verify,
+                token_cache=self._cache,
+            )
+        return self._app
+
+
+# --- app-only ---------------------------------------------------------------------------------------
+
+
+class AppOnlyTokenProvider(_MsalProvider):
+    """Client-credentials tokens; msal's in-memory cache serves them until shortly before expiry."""
+
+    def __init__(self, *, client_id: str, client_secret: str, **registration: Any) -> None:
+        super().__init__(
+            client_id=client_id, client_secret=client_secret, cache=msal.TokenCache(), **registration
+        )
+
     def token(self, *, force_refresh: bool = False) -> str:
         with self._lock:
-            if self._app is None:  # built lazily: msal fetches the discovery document on construction
-                self._app = _application(
-                    client_id=self._client_id,
-                    client_secret=self._client_secret,
-                    authority=self._authority,
-                    timeout=self._timeout,
-                    verify=self._verify,
-                    token_cache=self._cache,
-                )
+            app = self._application()
             if force_refresh:
                 # msal refuses force_refresh for client credentials; forgetting the cached access
                 # tokens has the same effect and keeps the silent-cache path for every other call.
                 for entry in list(self._cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
                     self._cache.remove_at(entry)
             with _authority_errors():
-                result = self._app.acquire_token_for_client(self._scopes)
+                result = app.acquire_token_for_client(self._scopes)
         if not result or "access_token" not in result:
             raise _token_failure(result)
         return result["access_token"]
@@ -262,7 +277,7 @@ def cache_cipher(keys: str | bytes | Sequence[str | bytes]) -> MultiFernet:
     return MultiFernet([Fernet(k.strip() if isinstance(k, str) else k) for k in keys])
 
 
-class DelegatedTokenProvider:
+class DelegatedTokenProvider(_MsalProvider):
     """Delegated tokens from a signed-in owner's cache, refreshed silently with its refresh token.
 
     The cache is read from ``store`` on first use, again before a forced refresh (another worker may
@@ -278,37 +293,17 @@ class DelegatedTokenProvider:
         client_secret: str,
         store: CacheStore,
         cipher: MultiFernet | Fernet,
-        tenant_id: str | None = None,
-        authority: str | None = None,
-        authority_host: str = "https://login.microsoftonline.com",
-        scopes: Sequence[str] = GRAPH_SCOPES,
-        timeout: float = 30,
-        verify: bool | str = True,
+        **registration: Any,
     ) -> None:
-        self._authority = _authority_url(authority, tenant_id, authority_host)
-        self._client_id = client_id
-        self._client_secret = client_secret
+        super().__init__(
+            client_id=client_id,
+            client_secret=client_secret,
+            cache=msal.SerializableTokenCache(),
+            **registration,
+        )
         self._store = store
         self._cipher = cipher
-        self._scopes = list(scopes)
-        self._timeout = timeout
-        self._verify = verify
-        self._cache = msal.SerializableTokenCache()
         self._loaded = False
-        self._app: msal.ConfidentialClientApplication | None = None
-        self._lock = threading.Lock()
-
-    def _application(self) -> msal.ConfidentialClientApplication:
-        if self._app is None:
-            self._app = _application(
-                client_id=self._client_id,
-                client_secret=self._client_secret,
-                authority=self._authority,
-                timeout=self._timeout,
-                verify=self._verify,
-                token_cache=self._cache,
-            )
-        return self._app
 
     def _load(self) -> None:
         blob = self._store.load()
