@@ -9,9 +9,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
+from . import isoformats
+from .availability import (
+    BusinessRules,
+    GroupBooking,
+    Interval,
+    ServiceRules,
+    Slot,
+    StaffRules,
+    effective_policy,
+    free_slots,
+)
 from .models import (
     Appointment,
     AppointmentCustomer,
@@ -158,3 +170,152 @@ def customer_email_taken(business: Business, email: str, *, exclude: Customer | 
 
 def currencies() -> QuerySet[Currency]:
     return Currency.objects.order_by("id")
+
+
+# --- Availability: the database read once per look-up, then the pure engine ----------------------
+
+
+def slots_for_service(
+    *,
+    service: Service,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    staff_id: uuid.UUID | str | None = None,
+) -> tuple[Slot, ...]:
+    """Free slots of ``service`` starting in ``[start, end)``, in UTC, as ``availability`` decides.
+
+    The booking page asks for a month at a time, so this loads everything the engine needs in a
+    fixed number of queries (business, staff, busy ranges, and seat counts for a group service),
+    however many staff and appointments there are, and leaves every rule to the engine. An
+    inactive service or business has no slots; hidden services and unpublished businesses get none
+    from the engine. ``staff_id`` is the customer's choice, honoured only where the policy allows
+    it; an id that is not one of the service's staff gives no slots.
+    """
+    business = service.business
+    if not (service.is_active and business.is_active):
+        return ()
+    chosen = _staff_uuid(staff_id)
+    if staff_id is not None and chosen is None:
+        return ()
+    business_rules = BusinessRules(
+        zone=business.zone,
+        hours=tuple(business.business_hours),
+        policy=business.scheduling_policy,
+        is_published=business.is_published,
+    )
+    members = list(
+        service.staff_members.filter(is_active=True, business_id=service.business_id)
+        .order_by("pk")
+        .only("id", "time_zone", "use_business_hours", "working_hours")
+    )
+    service_rules = ServiceRules(
+        id=service.pk,
+        duration=service.default_duration,
+        staff_ids=tuple(member.pk for member in members),
+        pre_buffer=service.pre_buffer,
+        post_buffer=service.post_buffer,
+        maximum_attendees_count=service.maximum_attendees_count,
+        is_hidden=service.is_hidden_from_customers,
+        policy=service.scheduling_policy,
+    )
+    staff_ids = service_rules.staff_ids
+    if chosen is not None and effective_policy(service_rules, business_rules).allow_staff_selection:
+        staff_ids = tuple(pk for pk in staff_ids if pk == chosen)
+    # A slot starting in the window blocks from ``pre_buffer`` before it to ``post_buffer`` after
+    # its end: appointments whose blocked range touches that reach are all that can matter.
+    reach = Interval(start - service.pre_buffer, end + service.default_duration + service.post_buffer)
+    busy, group_bookings = _busy_time(service, staff_ids, reach)
+    return free_slots(
+        business=business_rules,
+        service=service_rules,
+        staff=[_staff_rules(member, business_rules.zone) for member in members],
+        busy=busy,
+        now=now,
+        window=Interval(start, end),
+        group_bookings=group_bookings,
+        chosen_staff_id=chosen,
+    )
+
+
+def _staff_uuid(staff_id: uuid.UUID | str | None) -> uuid.UUID | None:
+    if staff_id is None or isinstance(staff_id, uuid.UUID):
+        return staff_id
+    try:
+        return uuid.UUID(str(staff_id))
+    except ValueError:
+        return None
+
+
+def _staff_rules(member: StaffMember, business_zone: ZoneInfo) -> StaffRules:
+    """A member's hours in their own zone; a blank or unknown zone falls back to the business's."""
+    try:
+        zone = isoformats.resolve_time_zone(member.time_zone) if member.time_zone else business_zone
+    except ValueError:
+        zone = business_zone
+    return StaffRules(
+        id=member.pk,
+        zone=zone,
+        use_business_hours=member.use_business_hours,
+        hours=tuple(member.working_hours),
+    )
+
+
+def _busy_time(
+    service: Service, staff_ids: Sequence[uuid.UUID], reach: Interval
+) -> tuple[dict[uuid.UUID, list[Interval]], list[GroupBooking]]:
+    """Each staff member's blocked ranges overlapping ``reach``, and this group service's sessions.
+
+    Live appointments of both origins count. The staff rows carry the blocked range (buffers
+    included), so the filter runs on the ``staff_blocked_range`` index: staff member, then
+    ``blocked_start`` below the reach's end, with ``blocked_end`` checked inside the index.
+    """
+    if not staff_ids:
+        return {}, []
+    blocking = AppointmentStaff.objects.filter(
+        staff_member_id__in=staff_ids,
+        blocked_start__lt=reach.end,
+        blocked_end__gt=reach.start,
+        appointment__is_active=True,
+        appointment__is_cancelled=False,
+    )
+    rows = blocking.values_list(
+        "staff_member_id",
+        "blocked_start",
+        "blocked_end",
+        "appointment_id",
+        "appointment__service_id",
+        "appointment__start",
+        "appointment__end",
+    )
+    busy: dict[uuid.UUID, list[Interval]] = {}
+    sessions = []
+    for staff_id, blocked_start, blocked_end, appointment_id, service_id, start, end in rows:
+        busy.setdefault(staff_id, []).append(Interval(blocked_start, blocked_end))
+        if service_id == service.pk:
+            sessions.append((appointment_id, staff_id, blocked_start, blocked_end, start, end))
+    if not service.is_group:
+        return busy, []
+    # The same selection as a subquery, not a list of ids: one query of fixed size however many.
+    seats = dict(
+        AppointmentCustomer.objects.filter(
+            appointment_id__in=blocking.filter(appointment__service_id=service.pk).values("appointment_id")
+        )
+        .values("appointment_id")
+        .annotate(taken=Count("id"))
+        .values_list("appointment_id", "taken")
+    )
+    group_bookings = [
+        # Buffers read back from the staff row, so the session matches its busy range exactly.
+        GroupBooking(
+            service_id=service.pk,
+            staff_id=staff_id,
+            start=start,
+            end=end,
+            seats_taken=seats.get(appointment_id, 0),
+            pre_buffer=start - blocked_start,
+            post_buffer=blocked_end - end,
+        )
+        for appointment_id, staff_id, blocked_start, blocked_end, start, end in sessions
+    ]
+    return busy, group_bookings
