@@ -7,8 +7,8 @@ ranges) and its customer rows consistent with each other.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import selectors
+from .availability import Slot, auto_assign
+from .exceptions import SlotUnavailable
 from .models import (
     Appointment,
     AppointmentCustomer,
@@ -111,18 +113,22 @@ def _write_customers(appointment: Appointment, customers: Sequence[CustomerDetai
         raise ValidationError({"customers": f"This appointment takes at most {places} customer(s)."})
     appointment.customer_rows.all().delete()
     for details in customers:
-        customer = resolve_customer(appointment.business, details)
-        AppointmentCustomer.objects.create(
-            appointment=appointment,
-            customer=customer,
-            name=details.name or (customer.display_name if customer else ""),
-            email_address=details.email_address or (customer.email_address if customer else ""),
-            phone=details.phone or "",
-            notes=details.notes or "",
-            location=details.location,
-            time_zone=details.time_zone or appointment.customer_time_zone or "",
-            custom_question_answers=details.custom_question_answers,
-        )
+        _add_customer(appointment, details)
+
+
+def _add_customer(appointment: Appointment, details: CustomerDetails) -> AppointmentCustomer:
+    customer = resolve_customer(appointment.business, details)
+    return AppointmentCustomer.objects.create(
+        appointment=appointment,
+        customer=customer,
+        name=details.name or (customer.display_name if customer else ""),
+        email_address=details.email_address or (customer.email_address if customer else ""),
+        phone=details.phone or "",
+        notes=details.notes or "",
+        location=details.location,
+        time_zone=details.time_zone or appointment.customer_time_zone or "",
+        custom_question_answers=details.custom_question_answers,
+    )
 
 
 @transaction.atomic
@@ -191,10 +197,141 @@ def cancel_appointment(appointment: Appointment, *, message: str = "") -> Appoin
     appointment.save(
         update_fields=["is_cancelled", "cancelled_at", "cancellation_message", "last_updated_date_time"]
     )
+    appointment.staff_rows.update(is_exclusive=False)  # its time is free again
     return appointment
 
 
 @transaction.atomic
 def delete_appointment(appointment: Appointment) -> None:
+    """Deactivate (as Bookings' DELETE does for the API): the appointment stops taking up time."""
     appointment.is_active = False
     appointment.save(update_fields=["is_active", "last_updated_date_time"])
+    appointment.staff_rows.update(is_exclusive=False)
+
+
+# --- Customers booking themselves ----------------------------------------------------------------
+
+# Named in migration 0004, which adds it on PostgreSQL only.
+NO_OVERLAP_CONSTRAINT = "appointment_staff_no_overlap"
+NEARBY_COUNT = 5
+NEARBY_REACH = timedelta(days=1)
+
+
+class _SlotGone(Exception):
+    """Raised inside the booking transaction to roll it back; answered with ``SlotUnavailable``."""
+
+
+def book(
+    *,
+    service: Service,
+    start: datetime,
+    customer: CustomerDetails,
+    staff_id: Any = None,
+    answers: Sequence[Any] | None = None,
+    now: datetime,
+) -> Appointment:
+    """Book ``service`` at ``start`` (UTC) for a customer, as the booking page offered it.
+
+    One transaction re-checks the slot against the rules and the rows as they are now, picks the
+    staff member (the customer's choice where the policy allows it, else the least loaded one that
+    day, ties to the smallest id), and writes the appointment, its staff row and its customer row.
+    A group service's session is joined while it has seats left, else a new one is opened.
+
+    Two customers racing for one slot cannot both get it: on SQLite writers are serialised
+    (``BEGIN IMMEDIATE``), so the re-check sees the winner's row; on PostgreSQL group bookings lock
+    the service row, and the exclusion constraint on staff rows refuses the loser's overlap. The
+    loser gets ``SlotUnavailable`` with the nearest free slots, never a database error.
+    """
+    if answers is not None:
+        customer = replace(customer, custom_question_answers=tuple(answers))
+    try:
+        with transaction.atomic():  # a savepoint when nested, so the caller's transaction survives
+            return _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
+    except _SlotGone:
+        pass
+    except IntegrityError as error:
+        if not _is_overlap(error):
+            raise
+    raise SlotUnavailable(nearby=nearby_slots(service=service, start=start, now=now, staff_id=staff_id))
+
+
+def nearby_slots(
+    *, service: Service, start: datetime, now: datetime, staff_id: Any = None
+) -> tuple[Slot, ...]:
+    """Up to ``NEARBY_COUNT`` free slots closest to ``start`` within a day either side, in time order."""
+    slots = selectors.slots_for_service(
+        service=service, start=start - NEARBY_REACH, end=start + NEARBY_REACH, now=now, staff_id=staff_id
+    )
+    nearest = sorted(slots, key=lambda slot: (abs(slot.start - start), slot.start))[:NEARBY_COUNT]
+    return tuple(sorted(nearest, key=lambda slot: slot.start))
+
+
+def _book(
+    *, service: Service, start: datetime, customer: CustomerDetails, staff_id: Any, now: datetime
+) -> Appointment:
+    if service.is_group:
+        # Seats are counted, not constrained: one booking of this service at a time counts them.
+        locked = Service.objects.select_for_update(of=("self",)).select_related("business")
+        service = locked.get(pk=service.pk)
+    window_end = start + timedelta(minutes=1)
+    offered = selectors.slots_for_service(
+        service=service, start=start, end=window_end, now=now, staff_id=staff_id
+    )
+    slot = next((slot for slot in offered if slot.start == start), None)
+    if slot is None:
+        raise _SlotGone
+    if service.is_group:
+        sessions = selectors.group_sessions_at(service, start, slot.staff_ids)
+        joined = _join_open_session(service, slot, sessions, customer)
+        if joined is not None:
+            return joined
+        # A staff member runs one session at a time: a new one goes to someone without one.
+        slot = replace(slot, staff_ids=tuple(staff for staff in slot.staff_ids if staff not in sessions))
+        if not slot.staff_ids:
+            raise _SlotGone
+    # A chosen staff member the policy allows is the slot's only one; otherwise the least loaded.
+    staff_member = StaffMember.objects.get(pk=auto_assign(slot, _load(service, slot)))
+    return create_appointment(
+        business=service.business,
+        service=service,
+        start=start,
+        staff_members=[staff_member],
+        customers=[customer],
+        customer_time_zone=customer.time_zone,
+    )
+
+
+def _join_open_session(
+    service: Service, slot: Slot, sessions: dict[Any, Appointment], customer: CustomerDetails
+) -> Appointment | None:
+    """Seat the customer in one of the slot's group sessions that has seats left, if there is one."""
+    open_sessions = {
+        staff: session
+        for staff, session in sessions.items()
+        if session.seats_taken < session.maximum_attendees_count
+    }
+    if open_sessions:
+        # Fill a session that has started before opening another one.
+        joining = replace(slot, staff_ids=tuple(sorted(open_sessions, key=str)))
+        session = open_sessions[auto_assign(joining, _load(service, joining))]
+        _add_customer(session, customer)
+        session.save(update_fields=["last_updated_date_time"])
+        return session
+    return None
+
+
+def _load(service: Service, slot: Slot) -> dict:
+    """Each of the slot's staff members' live appointments on the slot's day in business time."""
+    if len(slot.staff_ids) < 2:
+        return {}
+    zone = service.business.zone
+    day = slot.start.astimezone(zone).date()
+    day_start = datetime.combine(day, time(0), tzinfo=zone)
+    day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return selectors.staff_load(slot.staff_ids, day_start, day_end)
+
+
+def _is_overlap(error: IntegrityError) -> bool:
+    """Whether PostgreSQL refused a staff row because another live portal booking overlaps it."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == NO_OVERLAP_CONSTRAINT

@@ -319,3 +319,46 @@ def _busy_time(
         for appointment_id, staff_id, blocked_start, blocked_end, start, end in sessions
     ]
     return busy, group_bookings
+
+
+def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -> dict[uuid.UUID, int]:
+    """How many live appointments each staff member has starting in ``[start, end)``: what
+    auto-assignment spreads bookings by."""
+    rows = (
+        AppointmentStaff.objects.filter(
+            staff_member_id__in=staff_ids,
+            appointment__start__gte=start,
+            appointment__start__lt=end,
+            appointment__is_active=True,
+            appointment__is_cancelled=False,
+        )
+        .values("staff_member_id")
+        .annotate(count=Count("id"))
+        .values_list("staff_member_id", "count")
+    )
+    return dict(rows)
+
+
+def group_sessions_at(
+    service: Service, start: datetime, staff_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Appointment]:
+    """Each staff member's live session of the group ``service`` starting at ``start``, with the
+    number of customers it holds as ``seats_taken``; the oldest one when there are several."""
+    rows = (
+        AppointmentStaff.objects.filter(
+            staff_member_id__in=staff_ids,
+            appointment__service=service,
+            appointment__start=start,
+            appointment__is_active=True,
+            appointment__is_cancelled=False,
+        )
+        .select_related("appointment")
+        .annotate(seats_taken=Count("appointment__customer_rows"))
+        .order_by("appointment__created_date_time", "appointment_id")
+    )
+    found: dict[uuid.UUID, Appointment] = {}
+    for row in rows:
+        if row.staff_member_id not in found:
+            row.appointment.seats_taken = row.seats_taken
+            found[row.staff_member_id] = row.appointment
+    return found

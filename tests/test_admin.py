@@ -594,3 +594,33 @@ def test_deleting_in_the_admin_deactivates_as_the_api_does(admin_client, model_n
     assert response.status_code == 200
     record.refresh_from_db()
     assert record.is_active is False
+
+
+def test_moving_an_appointment_onto_a_taken_time_is_explained_not_a_server_error(
+    admin_client: Any, contoso: SimpleNamespace
+) -> None:
+    taken = contoso.appointment
+    Appointment.objects.filter(pk=taken.pk).update(origin=Origin.PORTAL)  # booked here: exclusive
+    taken.refresh_from_db()
+    for row in taken.staff_rows.all():
+        row.save()
+    other = Appointment.objects.create(
+        business=contoso.business,
+        service=contoso.service,
+        service_name=contoso.service.display_name,
+        start=taken.start + timedelta(hours=3),
+        end=taken.end + timedelta(hours=3),
+    )
+    AppointmentStaff(appointment=other, staff_member=taken.staff_rows.first().staff_member).save()
+    url = admin_url(Appointment, "change", other.pk)
+    data = unchanged_form_data(admin_client.get(url))
+    start = taken.start.astimezone(UTC)  # the admin reads times in the site's zone, UTC
+    data |= {"start_0": start.strftime("%Y-%m-%d"), "start_1": start.strftime("%H:%M:%S"), "_save": "Save"}
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert response.status_code == 200
+    other.refresh_from_db()
+    if connection.vendor == "postgresql":  # only PostgreSQL refuses overlaps in the database itself
+        assert other.start == taken.start + timedelta(hours=3)
+        assert "Nothing was saved" in response.content.decode()

@@ -94,6 +94,8 @@ class AppointmentAdmin(MirroredResourceAdmin):
     # Cancelling goes through the action, which records when; Bookings cannot undo a cancellation either.
     readonly_fields = (*GRAPH_FIELDS, "is_cancelled", "cancelled_at", "cancellation_message")
     actions = ("cancel_appointments",)
+    # "Delete" deactivates through the booking module, which also frees the staff members' time.
+    deactivate = staticmethod(booking.delete_appointment)
     fieldsets = (
         fieldset(
             "Appointment",
@@ -126,8 +128,9 @@ class AppointmentAdmin(MirroredResourceAdmin):
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        if change and {"start", "end", "pre_buffer", "post_buffer"} & set(form.changed_data):
-            # Rows left untouched in the inline were not saved, so their blocked range is still the old one.
+        if change and {"start", "end", "pre_buffer", "post_buffer", "is_active"} & set(form.changed_data):
+            # Rows left untouched in the inline were not saved, so their blocked range (and whether it
+            # still holds the time) is still the old one.
             booking.refresh_blocked_ranges(form.instance)
 
     @admin.action(description="Cancel selected appointments", permissions=["change"])

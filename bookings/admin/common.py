@@ -6,10 +6,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.db import IntegrityError, models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -121,3 +121,14 @@ class MirroredResourceAdmin(DeactivatesOnDelete, FormFieldsMixin, admin.ModelAdm
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
         resources.save_record(obj, creating=not change)
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """A change the database refuses (on PostgreSQL, a portal booking overlapping another of the
+        same staff member) is rolled back and explained, not answered with a server error."""
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except IntegrityError:
+            message = "Nothing was saved: the change conflicts with another record (for example an "
+            message += "appointment overlapping another booking of the same staff member)."
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..availability import Interval, blocked_range
-from ..enums import PriceType
+from ..enums import Origin, PriceType
 from ..fields import ValueField
 from ..values import Location, QuestionAnswer, Reminder
 from .base import MirroredResource
@@ -99,6 +99,14 @@ class AppointmentStaff(models.Model):
     staff_member = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointment_rows")
     blocked_start = models.DateTimeField()
     blocked_end = models.DateTimeField()
+    # Denormalised from the appointment so that PostgreSQL's exclusion constraint (migration 0004),
+    # which can only look at this table, knows which rows may not overlap: those of live appointments
+    # made here. Overlaps read from Graph are stored and flagged, never refused.
+    is_exclusive = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A live portal appointment: no other such row of this staff member may overlap it.",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -115,7 +123,15 @@ class AppointmentStaff(models.Model):
     def save(self, *args, **kwargs) -> None:
         blocked = self.appointment.blocked
         self.blocked_start, self.blocked_end = blocked.start, blocked.end
+        self.is_exclusive = holds_time_exclusively(self.appointment)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_exclusive"}
         super().save(*args, **kwargs)
+
+
+def holds_time_exclusively(appointment: Appointment) -> bool:
+    """Whether the appointment's staff rows take part in the no-overlap guarantee."""
+    return appointment.origin == Origin.PORTAL and appointment.is_active and not appointment.is_cancelled
 
 
 class AppointmentCustomer(models.Model):
