@@ -8,7 +8,8 @@ from it "inside working hours" simply means "the local wall clock reads a workin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+import dataclasses
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
@@ -22,8 +23,14 @@ from bookings.availability import (
     StaffRules,
     free_slots,
 )
-from bookings.enums import DayOfWeek
-from bookings.values import SchedulingPolicy, WorkHours, WorkTimeSlot
+from bookings.enums import DayOfWeek, ServiceAvailabilityType
+from bookings.values import (
+    BookingsAvailability,
+    BookingsAvailabilityWindow,
+    SchedulingPolicy,
+    WorkHours,
+    WorkTimeSlot,
+)
 
 ZONES = [ZoneInfo(name) for name in ("UTC", "America/Chicago", "Europe/London", "Australia/Lord_Howe")]
 # Around both of Chicago's and London's clock changes in 2026, and a quiet week.
@@ -152,3 +159,31 @@ def test_no_slot_breaks_a_scheduling_rule(schedule):
                     continue  # joining a group session with seats left
                 assert not interval.overlaps(blocked), (slot, interval)
     assert [slot.start for slot in found] == sorted({slot.start for slot in found})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedules(), week_hours(), st.integers(-1, 8), st.integers(0, 3))
+def test_availability_only_narrows_the_slots_to_custom_hours_and_open_days(schedule, custom, offset, length):
+    business, staff, service, busy, sessions, now, window = schedule
+    arguments = {"service": service, "staff": staff, "busy": busy, "now": now, "window": window}
+    free = free_slots(business=business, group_bookings=sessions, **arguments)
+    first_closed = now.astimezone(business.zone).date() + timedelta(days=offset)
+    closed = BookingsAvailabilityWindow(
+        ServiceAvailabilityType.NOT_BOOKABLE,
+        start_date=first_closed,
+        end_date=first_closed + timedelta(days=length),
+    )
+    policy = dataclasses.replace(
+        business.policy,
+        general_availability=BookingsAvailability(ServiceAvailabilityType.CUSTOM_WEEKLY_HOURS, custom),
+        custom_availabilities=(closed,),
+    )
+    found = free_slots(
+        business=dataclasses.replace(business, policy=policy), group_bookings=sessions, **arguments
+    )
+    assert set(found) <= set(free)
+    for slot in found:
+        day: date = slot.start.astimezone(business.zone).date()
+        assert not closed.start_date <= day <= closed.end_date
+        blocked = Interval(slot.start - service.pre_buffer, slot.end + service.post_buffer)
+        assert inside_hours(blocked, business.zone, custom)

@@ -34,6 +34,7 @@ from .timeline import (
     walls,
     working_time,
 )
+from .windows import bookable_starts
 
 StaffId = Hashable
 ServiceId = Hashable
@@ -158,7 +159,10 @@ def free_slots(
     time from the start of each business-hours period (a local time the clock skips is left out, a
     repeated one is offered once); its blocked range must lie inside business hours and inside the
     staff member's working hours and must not overlap their busy time; it starts no sooner than
-    ``now + minimumLeadTime`` and no later than ``now + maximumAdvance``.
+    ``now + minimumLeadTime`` and no later than ``now + maximumAdvance``. The policy's availability
+    applies on the slot's local day in the business zone (``windows``): a covering custom window,
+    else ``generalAvailability``; ``notBookable`` gives no slots that day and ``customWeeklyHours``
+    requires the blocked range to lie inside that day's custom hours too.
 
     Hidden services, unpublished businesses and services without staff have no slots. A chosen
     staff member is honoured only when the policy allows staff selection; otherwise the choice is
@@ -195,6 +199,8 @@ def free_slots(
         for start in _grid(business, policy.time_slot_interval, earliest, latest, reach)
         if business_time.contains(start - pre, start + duration + post)
     ]
+    # The policy's general availability and dated windows, decided once per local day.
+    starts = bookable_starts(policy, business.zone, starts, pre, duration + post)
     # Staff by staff rather than slot by slot: each busy range closes a run of candidates at once.
     offers: list[list[StaffId]] = [[] for _ in starts]
     most_seats = [0] * len(starts)
