@@ -6,7 +6,8 @@ ranges) and its customer rows consistent with each other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -16,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import selectors
+from .answers import answers_for_service
 from .availability import Slot, auto_assign
-from .exceptions import SlotUnavailable
+from .exceptions import InvalidBooking, SlotUnavailable
 from .models import (
     Appointment,
     AppointmentCustomer,
@@ -227,7 +229,7 @@ def book(
     start: datetime,
     customer: CustomerDetails,
     staff_id: Any = None,
-    answers: Sequence[Any] | None = None,
+    answers: Mapping[str, str | Sequence[str]] | None = None,
     now: datetime,
 ) -> Appointment:
     """Book ``service`` at ``start`` (UTC) for a customer, as the booking page offered it.
@@ -241,9 +243,18 @@ def book(
     (``BEGIN IMMEDIATE``), so the re-check sees the winner's row; on PostgreSQL group bookings lock
     the service row, and the exclusion constraint on staff rows refuses the loser's overlap. The
     loser gets ``SlotUnavailable`` with the nearest free slots, never a database error.
+
+    Before anything is written, the request itself is checked: a service that is not bookable or a
+    staff member who does not deliver it raises ``InvalidBooking``; ``answers`` (raw, keyed by
+    question id; none given means none answered) must fit the service's questions, else
+    ``InvalidAnswers``. The checked answers are stored on the customer row.
     """
-    if answers is not None:
-        customer = replace(customer, custom_question_answers=tuple(answers))
+    _check_bookable(service, staff_id)
+    questions = service.question_assignments.filter(
+        question__is_active=True, question__business_id=service.business_id
+    ).select_related("question")
+    checked = answers_for_service(questions, answers or {})
+    customer = replace(customer, custom_question_answers=checked)
     try:
         with transaction.atomic():  # a savepoint when nested, so the caller's transaction survives
             return _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
@@ -253,6 +264,24 @@ def book(
         if not _is_overlap(error):
             raise
     raise SlotUnavailable(nearby=nearby_slots(service=service, start=start, now=now, staff_id=staff_id))
+
+
+def _check_bookable(service: Service, staff_id: Any) -> None:
+    """Refuse what no time could make bookable: ``InvalidBooking``, not ``SlotUnavailable``."""
+    business = service.business
+    if not (service.is_active and business.is_active and business.is_published):
+        raise InvalidBooking("This service cannot be booked.")
+    if service.is_hidden_from_customers:
+        raise InvalidBooking("This service cannot be booked.")
+    if staff_id is None:
+        return
+    try:
+        chosen = staff_id if isinstance(staff_id, uuid.UUID) else uuid.UUID(str(staff_id))
+    except ValueError:
+        raise InvalidBooking("This staff member does not offer this service.") from None
+    delivers = service.staff_members.filter(pk=chosen, is_active=True, business_id=service.business_id)
+    if not delivers.exists():
+        raise InvalidBooking("This staff member does not offer this service.")
 
 
 def nearby_slots(

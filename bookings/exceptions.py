@@ -12,3 +12,21 @@ class SlotUnavailable(Exception):
     def __init__(self, nearby: tuple[Slot, ...] = ()) -> None:
         super().__init__("This time is no longer available.")
         self.nearby = nearby
+
+
+class InvalidBooking(Exception):
+    """A booking that can never succeed as asked, whatever the time: a service that is not bookable
+    (inactive, hidden, of an unpublished business) or a staff member who does not deliver it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidAnswers(Exception):
+    """The customer's answers to the service's custom questions do not fit them. ``errors`` maps
+    each offending question id (as given) to a message for the customer."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Some answers are not valid.")
+        self.errors = errors

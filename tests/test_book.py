@@ -12,9 +12,15 @@ from bookings import booking
 from bookings.booking import CustomerDetails
 from bookings.enums import Origin
 from bookings.exceptions import SlotUnavailable
-from bookings.models import Appointment, AppointmentStaff
+from bookings.models import Appointment, AppointmentStaff, ServiceQuestion
 from bookings.values import QuestionAnswer, SchedulingPolicy, standard_week
-from tests.factories import AppointmentFactory, BusinessFactory, ServiceFactory, StaffMemberFactory
+from tests.factories import (
+    AppointmentFactory,
+    BusinessFactory,
+    CustomQuestionFactory,
+    ServiceFactory,
+    StaffMemberFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +64,13 @@ def staff_of(appointment: Appointment) -> list:
 
 def test_book_creates_the_appointment_with_its_staff_row_and_customer_row(business, ann):
     service = make_service(business, [ann], pre_buffer=timedelta(minutes=5))
-    answers = (QuestionAnswer(question_id="q1", question="Allergies?", answer="None"),)
+    question = CustomQuestionFactory(business=business, display_name="Allergies?")
+    ServiceQuestion.objects.create(service=service, question=question)
+    answers = (QuestionAnswer(question_id=str(question.pk), question="Allergies?", answer="None"),)
 
-    appointment = booking.book(service=service, start=at(9), customer=customer(), answers=answers, now=NOW)
+    appointment = booking.book(
+        service=service, start=at(9), customer=customer(), answers={str(question.pk): "None"}, now=NOW
+    )
 
     appointment.refresh_from_db()
     assert (appointment.start, appointment.end) == (at(9), at(9, 30))
