@@ -12,7 +12,6 @@ import pytest
 from tests.api.graph_assertions import Resource, all_pages, assert_odata_error
 from tests.factories import (
     AppointmentFactory,
-    BusinessFactory,
     CustomerFactory,
     CustomQuestionFactory,
     ServiceFactory,
@@ -45,11 +44,6 @@ KINDS = [
         Kind(Resource("appointments"), AppointmentFactory, {"appointmentLabel": "x"}), id="appointments"
     ),
 ]
-
-
-@pytest.fixture
-def business():
-    return BusinessFactory(graph_id="Contosolunchdelivery@contoso.onmicrosoft.com")
 
 
 @pytest.mark.parametrize("kind", KINDS)

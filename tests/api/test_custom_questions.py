@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from tests.api.conftest import MAILBOX
 from tests.api.graph_assertions import (
     Resource,
     assert_odata_error,
@@ -16,23 +17,17 @@ from tests.api.graph_assertions import (
     business_context,
 )
 from tests.conftest import example
-from tests.factories import BusinessFactory, CustomQuestionFactory
+from tests.factories import CustomQuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 QUESTION_TYPE = "#microsoft.graph.bookingCustomQuestion"
-MAILBOX = "Contosolunchdelivery@contoso.onmicrosoft.com"
 NATIONALITY = {
     "@odata.type": QUESTION_TYPE,
     "displayName": "What is your nationality?",
     "answerInputType": "radioButton",
     "answerOptions": ["US", "UK", "Canada", "India"],
 }
-
-
-@pytest.fixture
-def business():
-    return BusinessFactory(graph_id=MAILBOX)
 
 
 QUESTIONS = Resource("customQuestions")

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from tests.api.conftest import MAILBOX
 from tests.api.graph_assertions import (
     Resource,
     assert_odata_error,
@@ -15,17 +16,11 @@ from tests.api.graph_assertions import (
     business_context,
 )
 from tests.conftest import example
-from tests.factories import BusinessFactory, CustomerFactory
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 CUSTOMER_TYPE = "#microsoft.graph.bookingCustomer"
-MAILBOX = "Contosolunchdelivery@contoso.onmicrosoft.com"
-
-
-@pytest.fixture
-def business():
-    return BusinessFactory(graph_id=MAILBOX)
 
 
 CUSTOMERS = Resource("customers")

@@ -12,6 +12,7 @@ import pytest
 from bookings.enums import ReminderRecipients
 from bookings.models import ServiceQuestion
 from bookings.values import Reminder
+from tests.api.conftest import MAILBOX
 from tests.api.graph_assertions import (
     Resource,
     assert_odata_error,
@@ -19,18 +20,12 @@ from tests.api.graph_assertions import (
     business_context,
 )
 from tests.conftest import example
-from tests.factories import BusinessFactory, CustomQuestionFactory, ServiceFactory, StaffMemberFactory
+from tests.factories import CustomQuestionFactory, ServiceFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
 
-MAILBOX = "Contosolunchdelivery@contoso.onmicrosoft.com"
 # The staff members Microsoft's create example names.
 EXAMPLE_STAFF_IDS = ["d90d1e8c-5cfe-48cf-a2d5-966267375b6a", "2f5f8794-0b29-45b5-b56a-2eb5ff7aa880"]
-
-
-@pytest.fixture
-def business():
-    return BusinessFactory(graph_id=MAILBOX)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from bookings.enums import StaffRole
+from tests.api.conftest import MAILBOX
 from tests.api.graph_assertions import (
     Resource,
     assert_odata_error,
@@ -17,17 +18,11 @@ from tests.api.graph_assertions import (
     business_context,
 )
 from tests.conftest import example
-from tests.factories import BusinessFactory, ServiceFactory, StaffMemberFactory
+from tests.factories import ServiceFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
 
 STAFF_TYPE = "#microsoft.graph.bookingStaffMember"
-MAILBOX = "Contosolunchdelivery@contoso.onmicrosoft.com"
-
-
-@pytest.fixture
-def business():
-    return BusinessFactory(graph_id=MAILBOX)
 
 
 STAFF = Resource("staffMembers")
