@@ -44,6 +44,8 @@ class CustomerDetails:
     location: Location | None = None
     time_zone: str | None = None
     custom_question_answers: tuple[QuestionAnswer, ...] = field(default_factory=tuple)
+    # The booking form's one-time key: the same form submitted again finds its booking.
+    request_key: str | None = None
 
 
 def _defaults_from_service(service: Service) -> dict[str, Any]:
@@ -130,6 +132,7 @@ def _add_customer(appointment: Appointment, details: CustomerDetails) -> Appoint
         location=details.location,
         time_zone=details.time_zone or appointment.customer_time_zone or "",
         custom_question_answers=details.custom_question_answers,
+        request_key=details.request_key or None,
     )
 
 
@@ -257,13 +260,25 @@ def book(
     customer = replace(customer, custom_question_answers=checked)
     try:
         with transaction.atomic():  # a savepoint when nested, so the caller's transaction survives
+            already = _booked_by_request(customer.request_key)
+            if already is not None:
+                return already
             return _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
-    except _SlotGone:
-        pass
-    except IntegrityError as error:
-        if not _is_overlap(error):
+    except (_SlotGone, IntegrityError) as error:
+        # The same form may have won the race from another tab or a double click: that is its booking.
+        already = _booked_by_request(customer.request_key)
+        if already is not None:
+            return already
+        if isinstance(error, IntegrityError) and not _is_overlap(error):
             raise
     raise SlotUnavailable(nearby=nearby_slots(service=service, start=start, now=now, staff_id=staff_id))
+
+
+def _booked_by_request(request_key: str | None) -> Appointment | None:
+    if not request_key:
+        return None
+    row = AppointmentCustomer.objects.select_related("appointment").filter(request_key=request_key).first()
+    return row.appointment if row is not None else None
 
 
 def _check_bookable(service: Service, staff_id: Any) -> None:

@@ -149,6 +149,15 @@ class AppointmentCustomer(models.Model):
     location = ValueField(value_type=Location, null=True, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     custom_question_answers = ValueField(value_type=QuestionAnswer, many=True, default=tuple, blank=True)
+    request_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The booking form's one-time key: a form submitted twice finds this booking again "
+        "instead of booking twice.",
+    )
 
     class Meta:
         ordering = ["id"]
