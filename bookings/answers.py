@@ -80,6 +80,17 @@ def answers_for_service(
     return tuple(answers)
 
 
+def raw_answers(stored: Iterable[QuestionAnswer]) -> dict[str, str | list[str]]:
+    """Stored answers back in the form ``answers_for_service`` takes, to ask them again elsewhere
+    (a seat moved to another session keeps the customer's answers)."""
+    raw: dict[str, str | list[str]] = {}
+    for answer in stored:
+        if answer.question_id:
+            picked = list(answer.selected_options)
+            raw[answer.question_id] = picked if picked else (answer.answer or "")
+    return raw
+
+
 def _choices(value: Any) -> list[str] | None:
     """The non-blank answers in a raw value; ``None`` for a value of the wrong type."""
     if value is None:

@@ -253,10 +253,7 @@ def book(
     ``InvalidAnswers``. The checked answers are stored on the customer row.
     """
     _check_bookable(service, staff_id)
-    questions = service.question_assignments.filter(
-        question__is_active=True, question__business_id=service.business_id
-    ).select_related("question")
-    checked = answers_for_service(questions, answers or {})
+    checked = answers_for_service(selectors.service_questions(service), answers or {})
     customer = replace(customer, custom_question_answers=checked)
     try:
         with transaction.atomic():  # a savepoint when nested, so the caller's transaction survives
@@ -269,7 +266,7 @@ def book(
         already = _booked_by_request(customer.request_key)
         if already is not None:
             return already
-        if isinstance(error, IntegrityError) and not _is_overlap(error):
+        if isinstance(error, IntegrityError) and not is_overlap(error):
             raise
     raise SlotUnavailable(nearby=nearby_slots(service=service, start=start, now=now, staff_id=staff_id))
 
@@ -334,7 +331,7 @@ def _book(
         if not slot.staff_ids:
             raise _SlotGone
     # A chosen staff member the policy allows is the slot's only one; otherwise the least loaded.
-    staff_member = StaffMember.objects.get(pk=auto_assign(slot, _load(service, slot)))
+    staff_member = StaffMember.objects.get(pk=auto_assign(slot, staff_load_on_day(service, slot)))
     return create_appointment(
         business=service.business,
         service=service,
@@ -357,14 +354,14 @@ def _join_open_session(
     if open_sessions:
         # Fill a session that has started before opening another one.
         joining = replace(slot, staff_ids=tuple(sorted(open_sessions, key=str)))
-        session = open_sessions[auto_assign(joining, _load(service, joining))]
+        session = open_sessions[auto_assign(joining, staff_load_on_day(service, joining))]
         _add_customer(session, customer)
         session.save(update_fields=["last_updated_date_time"])
         return session
     return None
 
 
-def _load(service: Service, slot: Slot) -> dict:
+def staff_load_on_day(service: Service, slot: Slot) -> dict:
     """Each of the slot's staff members' live appointments on the slot's day in business time."""
     if len(slot.staff_ids) < 2:
         return {}
@@ -375,7 +372,7 @@ def _load(service: Service, slot: Slot) -> dict:
     return selectors.staff_load(slot.staff_ids, day_start, day_end)
 
 
-def _is_overlap(error: IntegrityError) -> bool:
+def is_overlap(error: IntegrityError) -> bool:
     """Whether PostgreSQL refused a staff row because another live portal booking overlaps it."""
     diag = getattr(error.__cause__, "diag", None)
     return getattr(diag, "constraint_name", None) == NO_OVERLAP_CONSTRAINT

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from .availability import Slot
 
 
@@ -30,3 +32,21 @@ class InvalidAnswers(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("Some answers are not valid.")
         self.errors = errors
+
+
+class OutsideLeadTime(Exception):
+    """A customer tried to cancel or move a booking after the last moment the business allows
+    (the start minus the scheduling policy's minimum lead time). ``deadline`` is that moment (UTC)."""
+
+    def __init__(self, deadline: datetime) -> None:
+        super().__init__("This booking can no longer be changed online.")
+        self.deadline = deadline
+
+
+class BookingNotChangeable(Exception):
+    """A customer tried to change a booking that cannot be changed online at all: already cancelled,
+    already over, or made by the business for a service whose customers may not manage bookings."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

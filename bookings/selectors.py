@@ -36,6 +36,7 @@ from .models import (
     ServiceQuestion,
     StaffMember,
 )
+from .values import SchedulingPolicy
 
 
 def is_storable(text: str) -> bool:
@@ -182,6 +183,7 @@ def slots_for_service(
     end: datetime,
     now: datetime,
     staff_id: uuid.UUID | str | None = None,
+    ignoring: uuid.UUID | None = None,
 ) -> tuple[Slot, ...]:
     """Free slots of ``service`` starting in ``[start, end)``, in UTC, as ``availability`` decides.
 
@@ -190,7 +192,8 @@ def slots_for_service(
     however many staff and appointments there are, and leaves every rule to the engine. An
     inactive service or business has no slots; hidden services and unpublished businesses get none
     from the engine. ``staff_id`` is the customer's choice, honoured only where the policy allows
-    it; an id that is not one of the service's staff gives no slots.
+    it; an id that is not one of the service's staff gives no slots. ``ignoring`` is an appointment
+    whose time counts as free: the one a customer is moving.
     """
     business = service.business
     if not (service.is_active and business.is_active):
@@ -198,34 +201,20 @@ def slots_for_service(
     chosen = _staff_uuid(staff_id)
     if staff_id is not None and chosen is None:
         return ()
-    business_rules = BusinessRules(
-        zone=business.zone,
-        hours=tuple(business.business_hours),
-        policy=business.scheduling_policy,
-        is_published=business.is_published,
-    )
+    business_rules = _business_rules(business)
     members = list(
         service.staff_members.filter(is_active=True, business_id=service.business_id)
         .order_by("pk")
         .only("id", "time_zone", "use_business_hours", "working_hours")
     )
-    service_rules = ServiceRules(
-        id=service.pk,
-        duration=service.default_duration,
-        staff_ids=tuple(member.pk for member in members),
-        pre_buffer=service.pre_buffer,
-        post_buffer=service.post_buffer,
-        maximum_attendees_count=service.maximum_attendees_count,
-        is_hidden=service.is_hidden_from_customers,
-        policy=service.scheduling_policy,
-    )
+    service_rules = _service_rules(service, tuple(member.pk for member in members))
     staff_ids = service_rules.staff_ids
     if chosen is not None and effective_policy(service_rules, business_rules).allow_staff_selection:
         staff_ids = tuple(pk for pk in staff_ids if pk == chosen)
     # A slot starting in the window blocks from ``pre_buffer`` before it to ``post_buffer`` after
     # its end: appointments whose blocked range touches that reach are all that can matter.
     reach = Interval(start - service.pre_buffer, end + service.default_duration + service.post_buffer)
-    busy, group_bookings = _busy_time(service, staff_ids, reach)
+    busy, group_bookings = _busy_time(service, staff_ids, reach, ignoring)
     return free_slots(
         business=business_rules,
         service=service_rules,
@@ -235,6 +224,33 @@ def slots_for_service(
         window=Interval(start, end),
         group_bookings=group_bookings,
         chosen_staff_id=chosen,
+    )
+
+
+def scheduling_policy(service: Service) -> SchedulingPolicy:
+    """The policy that governs ``service``'s bookings (its own, else its business's)."""
+    return effective_policy(_service_rules(service, ()), _business_rules(service.business))
+
+
+def _business_rules(business: Business) -> BusinessRules:
+    return BusinessRules(
+        zone=business.zone,
+        hours=tuple(business.business_hours),
+        policy=business.scheduling_policy,
+        is_published=business.is_published,
+    )
+
+
+def _service_rules(service: Service, staff_ids: tuple[uuid.UUID, ...]) -> ServiceRules:
+    return ServiceRules(
+        id=service.pk,
+        duration=service.default_duration,
+        staff_ids=staff_ids,
+        pre_buffer=service.pre_buffer,
+        post_buffer=service.post_buffer,
+        maximum_attendees_count=service.maximum_attendees_count,
+        is_hidden=service.is_hidden_from_customers,
+        policy=service.scheduling_policy,
     )
 
 
@@ -262,7 +278,7 @@ def _staff_rules(member: StaffMember, business_zone: ZoneInfo) -> StaffRules:
 
 
 def _busy_time(
-    service: Service, staff_ids: Sequence[uuid.UUID], reach: Interval
+    service: Service, staff_ids: Sequence[uuid.UUID], reach: Interval, ignoring: uuid.UUID | None = None
 ) -> tuple[dict[uuid.UUID, list[Interval]], list[GroupBooking]]:
     """Each staff member's blocked ranges overlapping ``reach``, and this group service's sessions.
 
@@ -279,6 +295,8 @@ def _busy_time(
         appointment__is_active=True,
         appointment__is_cancelled=False,
     )
+    if ignoring is not None:
+        blocking = blocking.exclude(appointment_id=ignoring)
     rows = blocking.values_list(
         "staff_member_id",
         "blocked_start",
@@ -362,3 +380,76 @@ def group_sessions_at(
             row.appointment.seats_taken = row.seats_taken
             found[row.staff_member_id] = row.appointment
     return found
+
+
+# --- The customer pages ----------------------------------------------------------------------------
+
+
+def published_businesses() -> QuerySet[Business]:
+    return active_businesses().filter(is_published=True).order_by("display_name", "pk")
+
+
+def bookable_business(slug: str) -> Business | None:
+    """The business whose booking page is at ``slug``: published and active, else none."""
+    if not is_storable(slug):
+        return None
+    return active_businesses().filter(slug=slug, is_published=True).first()
+
+
+def bookable_services(business: Business) -> QuerySet[Service]:
+    """What customers may book: active services not hidden from them, with someone to deliver them."""
+    return (
+        business.services.filter(
+            is_active=True,
+            is_hidden_from_customers=False,
+            staff_members__is_active=True,
+            staff_members__business=business,
+        )
+        .distinct()
+        .select_related("business")
+        .order_by("display_name", "pk")
+    )
+
+
+def bookable_service(business: Business, service_id: uuid.UUID) -> Service | None:
+    return bookable_services(business).filter(pk=service_id).first()
+
+
+def service_staff(service: Service) -> list[StaffMember]:
+    """The staff members who deliver ``service``, by name: the staff choice on its page."""
+    return list(
+        service.staff_members.filter(is_active=True, business_id=service.business_id).order_by(
+            "display_name", "pk"
+        )
+    )
+
+
+def service_questions(service: Service) -> list[ServiceQuestion]:
+    """The questions ``service`` asks, in their order, as ``answers.answers_for_service`` takes them."""
+    asked = service.question_assignments.filter(
+        question__is_active=True, question__business_id=service.business_id
+    )
+    return list(asked.select_related("question").order_by("position", "pk"))
+
+
+def customer_booking(row_id: int) -> AppointmentCustomer | None:
+    """A customer's row on an appointment, with what the manage page shows."""
+    return (
+        AppointmentCustomer.objects.select_related("appointment__service__business", "appointment__business")
+        .prefetch_related("appointment__staff_rows__staff_member")
+        .filter(pk=row_id)
+        .first()
+    )
+
+
+def bookings_for_addresses(addresses: Iterable[str]) -> QuerySet[AppointmentCustomer]:
+    """Every booking made under one of ``addresses`` (a signed-in customer's verified ones),
+    newest appointment first, cancelled ones included so the customer sees what happened."""
+    query = Q(pk__in=[])
+    for address in addresses:
+        query |= Q(email_address__iexact=address)
+    return (
+        AppointmentCustomer.objects.filter(query, appointment__is_active=True)
+        .select_related("appointment__service", "appointment__business")
+        .order_by("-appointment__start", "-pk")
+    )

@@ -1,0 +1,1 @@
+"""Server-rendered pages: the customer's booking journey, the manage link, the customer's account."""

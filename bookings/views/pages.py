@@ -1,0 +1,272 @@
+"""The customer's booking journey: business page, service page with its slot picker, details form.
+
+Views stay thin: ``selectors`` reads, ``booking.book`` writes, ``forms`` checks shapes, and the
+domain errors come back here once to become form errors or a "just taken" choice of nearby times.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import notifications, selectors
+from ..booking import CustomerDetails, book, nearby_slots
+from ..display import local_window, slot_value, slots_by_day, week_start
+from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
+from ..forms import BookingForm, SlotPickerForm, customer_zone
+from ..manage_links import manage_token
+from ..models import AppointmentCustomer, Business, Service
+from .common import booking_context, local_slots, parse_slot, send_quietly
+
+DAYS_SHOWN = 7
+# How far past an empty week the picker looks for the next free day to offer.
+NEXT_FREE_REACH = timedelta(days=62)
+MAX_JSON_DAYS = 62
+
+
+def _business_or_404(slug: str) -> Business:
+    business = selectors.bookable_business(slug)
+    if business is None:
+        raise Http404("No booking page here.")
+    return business
+
+
+def _service_or_404(business: Business, service_id: uuid.UUID) -> Service:
+    service = selectors.bookable_service(business, service_id)
+    if service is None:
+        raise Http404("This service cannot be booked here.")
+    return service
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The portal's front page: every business customers can book with here."""
+    return render(request, "home.html", {"businesses": selectors.published_businesses()})
+
+
+@require_GET
+def business_page(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _business_or_404(slug)
+    services = [booking_context(business, service) for service in selectors.bookable_services(business)]
+    return render(request, "bookings/business.html", {"business": business, "services": services})
+
+
+@require_GET
+def service_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpResponse:
+    """The slot picker: a week of free times by day, in the customer's zone, for anyone or one person."""
+    business = _business_or_404(slug)
+    service = _service_or_404(business, service_id)
+    policy = selectors.scheduling_policy(service)
+    staff = selectors.service_staff(service) if policy.allow_staff_selection else []
+    picker = SlotPickerForm(request.GET, staff_members=staff)
+    picker.is_valid()  # a bad value is shown as an error and the default used instead
+    query = picker.cleaned_data
+    zone = customer_zone(query.get("tz"), business.zone)
+    staff_id = query.get("staff") or None
+    now = timezone.now()
+    today = now.astimezone(zone).date()
+    first_day = week_start(query.get("week"), today)
+    start, end = local_window(first_day, DAYS_SHOWN, zone)
+    slots = selectors.slots_for_service(service=service, start=start, end=end, now=now, staff_id=staff_id)
+    next_free = None
+    if not slots:
+        later = selectors.slots_for_service(
+            service=service, start=end, end=end + NEXT_FREE_REACH, now=now, staff_id=staff_id
+        )
+        next_free = later[0].start.astimezone(zone).date() if later else None
+    chosen = {"tz": zone.key, "staff": staff_id or ""}
+    return render(
+        request,
+        "bookings/service.html",
+        {
+            **booking_context(business, service),
+            "picker": picker,
+            "zone": zone,
+            "days": slots_by_day(slots, zone, first_day, DAYS_SHOWN),
+            "first_day": first_day,
+            "previous_week": first_day - timedelta(days=DAYS_SHOWN) if first_day > today else None,
+            "next_week": first_day + timedelta(days=DAYS_SHOWN),
+            "next_free": next_free,
+            "chosen": chosen,
+            "slot_link": reverse("bookings:details", args=[business.slug, service.pk]),
+        },
+    )
+
+
+@require_GET
+def slots_json(request: HttpRequest, slug: str, service_id: uuid.UUID) -> JsonResponse:
+    """Free slots as JSON for scripts on the booking page: ``?start=YYYY-MM-DD&days=N&tz=&staff=``.
+
+    Times are given in UTC and in the zone asked for; an unknown zone falls back to the business's.
+    """
+    business = _business_or_404(slug)
+    service = _service_or_404(business, service_id)
+    picker = SlotPickerForm(
+        {
+            "tz": request.GET.get("tz", ""),
+            "staff": request.GET.get("staff", ""),
+            "week": request.GET.get("start"),
+        },
+        staff_members=selectors.service_staff(service),
+    )
+    if not picker.is_valid():
+        return JsonResponse({"errors": picker.errors.get_json_data()}, status=400)
+    days = request.GET.get("days", "7")
+    if not (days.isascii() and days.isdigit() and 1 <= int(days) <= MAX_JSON_DAYS):
+        error = {"days": [{"message": f"Give 1 to {MAX_JSON_DAYS} days."}]}
+        return JsonResponse({"errors": error}, status=400)
+    zone = customer_zone(picker.cleaned_data.get("tz"), business.zone)
+    now = timezone.now()
+    first_day = week_start(picker.cleaned_data.get("week"), now.astimezone(zone).date())
+    start, end = local_window(first_day, int(days), zone)
+    slots = selectors.slots_for_service(
+        service=service, start=start, end=end, now=now, staff_id=picker.cleaned_data.get("staff") or None
+    )
+    return JsonResponse(
+        {
+            "timeZone": zone.key,
+            "slots": [
+                {
+                    "start": slot_value(slot.start),
+                    "end": slot_value(slot.end),
+                    "localStart": slot.start.astimezone(zone).isoformat(),
+                    "seatsLeft": slot.seats_left,
+                }
+                for slot in slots
+            ],
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpResponse:
+    """Who is booking and their answers, for the slot picked; on submit, the booking itself."""
+    business = _business_or_404(slug)
+    service = _service_or_404(business, service_id)
+    questions = selectors.service_questions(service)
+    user = request.user if request.user.is_authenticated else None
+    data = request.POST if request.method == "POST" else None
+    form = BookingForm(
+        data,
+        questions=questions,
+        email_locked=bool(user and user.email),
+        initial=_initial(request, user),
+    )
+    if data is None:
+        return _details_get(request, business, service, form)
+    if not form.is_valid():
+        return _render_details(request, business, service, form, status=400)
+    key = form.cleaned_data["request_key"]
+    existing = AppointmentCustomer.objects.filter(request_key=key).first()
+    if existing is not None:  # the form came again (back button, double click): show its booking
+        return redirect("bookings:manage", token=manage_token(existing))
+    zone = customer_zone(form.cleaned_data.get("tz"), business.zone)
+    details = CustomerDetails(
+        name=form.cleaned_data["name"].strip(),
+        email_address=form.cleaned_data["email"],
+        phone=form.cleaned_data["phone"].strip(),
+        notes=form.cleaned_data["notes"].strip(),
+        time_zone=zone.key,
+        request_key=key,
+    )
+    try:
+        book(
+            service=service,
+            start=form.cleaned_data["start"],
+            customer=details,
+            staff_id=form.cleaned_data.get("staff"),
+            answers=form.answers(),
+            now=timezone.now(),
+        )
+    except SlotUnavailable as taken:
+        nearby = local_slots(taken.nearby, zone)
+        return _render_details(request, business, service, form, status=409, taken=True, nearby=nearby)
+    except InvalidAnswers as invalid:
+        form.add_answer_errors(invalid.errors)
+        return _render_details(request, business, service, form, status=400)
+    except InvalidBooking as invalid:
+        form.add_error(None, invalid.message)
+        return _render_details(request, business, service, form, status=400)
+    row = AppointmentCustomer.objects.get(request_key=key)
+    if user is not None and row.customer and row.customer.user_id is None:
+        row.customer.user = user
+        row.customer.save(update_fields=["user"])
+    manage_url = request.build_absolute_uri(reverse("bookings:manage", args=[manage_token(row)]))
+    confirm = notifications.send_booking_confirmation
+    transaction.on_commit(lambda: send_quietly(confirm, row, manage_url=manage_url))
+    return redirect(f"{reverse('bookings:manage', args=[manage_token(row)])}?booked=1")
+
+
+def _initial(request: HttpRequest, user) -> dict:
+    initial = {key: request.GET.get(key, "") for key in ("start", "staff", "tz")}
+    initial["request_key"] = uuid.uuid4().hex
+    if user is not None:
+        initial["name"] = user.get_full_name() or user.get_username()
+        initial["email"] = user.email
+    return initial
+
+
+def _details_get(
+    request: HttpRequest, business: Business, service: Service, form: BookingForm
+) -> HttpResponse:
+    """The form for a slot from the picker; a slot gone already is said so before any typing."""
+    start = parse_slot(request.GET.get("start"))
+    if start is None:
+        return render(
+            request,
+            "bookings/pick_again.html",
+            {**booking_context(business, service), "message": "Please pick a time from the list."},
+            status=400,
+        )
+    zone = customer_zone(request.GET.get("tz"), business.zone)
+    now = timezone.now()
+    offered = selectors.slots_for_service(
+        service=service,
+        start=start,
+        end=start + timedelta(minutes=1),
+        now=now,
+        staff_id=request.GET.get("staff") or None,
+    )
+    if not any(slot.start == start for slot in offered):
+        nearby = local_slots(nearby_slots(service=service, start=start, now=now), zone)
+        return _render_details(request, business, service, form, status=409, taken=True, nearby=nearby)
+    return _render_details(request, business, service, form, status=200)
+
+
+def _render_details(
+    request: HttpRequest,
+    business: Business,
+    service: Service,
+    form: BookingForm,
+    *,
+    status: int,
+    taken: bool = False,
+    nearby=(),
+) -> HttpResponse:
+    raw_start = form.data.get("start") if form.is_bound else form.initial.get("start")
+    raw_tz = form.data.get("tz") if form.is_bound else form.initial.get("tz")
+    zone = customer_zone(raw_tz, business.zone)
+    start = parse_slot(raw_start)
+    picked = start.astimezone(zone) if start else None
+    return render(
+        request,
+        "bookings/details.html",
+        {
+            **booking_context(business, service),
+            "form": form,
+            "zone": zone,
+            "picked": picked,
+            "picked_end": (picked + service.default_duration) if picked else None,
+            "taken": taken,
+            "nearby": nearby,
+            "back": reverse("bookings:service", args=[business.slug, service.pk]) + f"?tz={zone.key}",
+        },
+        status=status,
+    )
