@@ -13,12 +13,13 @@ export DATABASE_URL := postgres://postgres@127.0.0.1:5432/portal
 export CELERY_BROKER_URL := redis://127.0.0.1:6379/15
 endif
 
-.PHONY: run test lint install services browser clean help
+.PHONY: run test lint install services browser clean bench help
 
 help:
 	@echo "make run    set up .venv, migrate, demo data, sandbox Graph tenant + sync, serve http://127.0.0.1:8000"
 	@echo "make test   lint, Django checks, migration check and the test suite (CI=true: PostgreSQL + Redis)"
 	@echo "make lint   ruff check"
+	@echo "make bench  the benchmarks in bench/ (each prints a RESULT line; installs the bench extras)"
 	@echo "make clean  remove caches and build output (keeps .venv and db.sqlite3)"
 
 $(PY):
@@ -83,3 +84,11 @@ test: install services browser lint
 clean:
 	rm -rf .pytest_cache .ruff_cache staticfiles test-artifacts build *.egg-info
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Each benchmark on a throw-away database; bench/_*.py and bench/settings_*.py are their helpers.
+bench: $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	@status=0; for script in bench/[a-z]*.py; do \
+		case "$$script" in bench/settings_*) continue ;; esac; \
+		echo "== $$script"; $(PY) "$$script" || status=1; \
+	done; exit $$status
