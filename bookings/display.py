@@ -7,8 +7,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from . import isoformats
 from .availability import Slot
 from .enums import PriceType
+
+
+def customer_zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
+    """The zone to show a customer's times in: the one they named if it is a known zone (IANA, or
+    Windows as Graph sends), else ``fallback`` (the business's) rather than an error page or a lost
+    e-mail."""
+    if name and isoformats.is_time_zone(name):
+        return isoformats.resolve_time_zone(name)
+    return fallback
 
 
 def price_label(price: float, price_type: str, currency: str = "") -> str:

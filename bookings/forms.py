@@ -11,7 +11,7 @@ import re
 import uuid
 from datetime import UTC, date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,13 +31,6 @@ def time_zone_choices() -> tuple[tuple[str, str], ...]:
     """Every IANA zone a customer may pick, by name (``Europe/Paris``), in alphabetical order."""
     names = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
     return tuple((name, name.replace("_", " ")) for name in names)
-
-
-def customer_zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
-    """The zone the customer asked for, or ``fallback`` when they named none or none we know."""
-    if name and name in dict(time_zone_choices()):
-        return ZoneInfo(name)
-    return fallback
 
 
 class SlotStart(forms.Field):

@@ -21,7 +21,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from icalendar import Calendar, Event, vCalAddress
 
-from . import isoformats
+from .display import customer_zone
 from .models import Appointment, AppointmentCustomer, Business
 from .values import Location, PhysicalAddress
 
@@ -40,17 +40,6 @@ PRODID = "-//Bookings portal//Booking notifications//EN"
 
 
 # --- Pure formatting ----------------------------------------------------------------------------
-
-
-def customer_zone(time_zone: str, business_zone: ZoneInfo) -> ZoneInfo:
-    """The zone to show a customer's times in: theirs if it names a known zone, else the business's.
-
-    A blank or unknown name (typed by hand, or sent by a browser we do not know) falls back rather
-    than failing, since the e-mail must still go out.
-    """
-    if time_zone and isoformats.is_time_zone(time_zone):
-        return isoformats.resolve_time_zone(time_zone)
-    return business_zone
 
 
 def format_day(moment: datetime) -> str:

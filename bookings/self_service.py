@@ -96,7 +96,9 @@ def reschedule_booking(row: AppointmentCustomer, *, start: datetime, now: dateti
 def _locked(row: AppointmentCustomer) -> AppointmentCustomer:
     """``row`` re-read with its appointment locked, so two tabs cannot change one booking at once."""
     appointment = (
-        Appointment.objects.select_for_update().select_related("service__business").get(pk=row.appointment_id)
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("service__business")
+        .get(pk=row.appointment_id)
     )
     fresh = AppointmentCustomer.objects.get(pk=row.pk)
     fresh.appointment = appointment

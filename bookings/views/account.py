@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import selectors
-from ..forms import customer_zone
+from ..display import customer_zone
 from ..manage_links import manage_token
 
 

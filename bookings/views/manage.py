@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import notifications, selectors
-from ..display import local_window, slots_by_day, week_start
+from ..display import customer_zone, local_window, slots_by_day, week_start
 from ..exceptions import BookingNotChangeable, OutsideLeadTime, SlotUnavailable
-from ..forms import CancelForm, RescheduleForm, SlotPickerForm, customer_zone
+from ..forms import CancelForm, RescheduleForm, SlotPickerForm
 from ..manage_links import manage_token, row_id_for_token
 from ..models import AppointmentCustomer
 from ..self_service import cancel_booking, change_deadline, check_changeable, reschedule_booking

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import notifications, selectors
 from ..booking import CustomerDetails, book, nearby_slots
-from ..display import local_window, slot_value, slots_by_day, week_start
+from ..display import customer_zone, local_window, slot_value, slots_by_day, week_start
 from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
-from ..forms import BookingForm, SlotPickerForm, customer_zone
+from ..forms import BookingForm, SlotPickerForm
 from ..manage_links import manage_token
 from ..models import AppointmentCustomer, Business, Service
 from .common import booking_context, local_slots, parse_slot, send_quietly
