@@ -34,6 +34,7 @@ from .models import (
     CustomQuestion,
     Service,
     ServiceQuestion,
+    StaffBusyInterval,
     StaffMember,
 )
 from .values import SchedulingPolicy
@@ -282,7 +283,8 @@ def _busy_time(
 ) -> tuple[dict[uuid.UUID, list[Interval]], list[GroupBooking]]:
     """Each staff member's blocked ranges overlapping ``reach``, and this group service's sessions.
 
-    Live appointments of both origins count. The staff rows carry the blocked range (buffers
+    Live appointments of both origins count, and so do the busy intervals read from
+    getStaffAvailability. The staff rows carry the blocked range (buffers
     included), so the filter runs on the ``staff_blocked_range`` index: staff member, then
     ``blocked_start`` below the reach's end, with ``blocked_end`` checked inside the index.
     """
@@ -298,6 +300,11 @@ def _busy_time(
     if ignoring is not None:
         blocking = blocking.exclude(appointment_id=ignoring)
     busy: dict[uuid.UUID, list[Interval]] = {}
+    # Busy time Bookings reports beyond appointments (Outlook calendars, out of office).
+    for staff_id, start, end in StaffBusyInterval.objects.filter(
+        staff_member_id__in=staff_ids, start__lt=reach.end, end__gt=reach.start
+    ).values_list("staff_member_id", "start", "end"):
+        busy.setdefault(staff_id, []).append(Interval(start, end))
     if not service.is_group:
         # The hot path (a month over many staff): three columns, nothing else to convert.
         for staff_id, blocked_start, blocked_end in blocking.values_list(

@@ -2,8 +2,10 @@
 
 from .appointment import Appointment, AppointmentCustomer, AppointmentStaff
 from .business import Business
+from .busy import BusyStatus, StaffBusyInterval
 from .currency import Currency
 from .customer import Customer
+from .outbox import OutboxItem, OutboxKind, OutboxState
 from .question import CustomQuestion
 from .service import Service, ServiceQuestion
 from .staff import StaffMember
@@ -16,12 +18,17 @@ __all__ = [
     "AppointmentCustomer",
     "AppointmentStaff",
     "Business",
+    "BusyStatus",
     "Currency",
     "CustomQuestion",
     "Customer",
     "GraphConnection",
+    "OutboxItem",
+    "OutboxKind",
+    "OutboxState",
     "Service",
     "ServiceQuestion",
+    "StaffBusyInterval",
     "StaffMember",
     "SyncRun",
 ]

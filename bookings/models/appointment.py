@@ -63,6 +63,11 @@ class Appointment(MirroredResource):
     is_cancelled = models.BooleanField(default=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_message = models.TextField(max_length=4000, blank=True)
+    overlaps_portal_booking = models.BooleanField(
+        default=False,
+        help_text="Made in Bookings over a time the portal had already booked for the same staff member: "
+        "kept as Bookings has it, flagged for the owner to resolve.",
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
