@@ -5,7 +5,7 @@ from .business import Business
 from .busy import BusyStatus, StaffBusyInterval
 from .currency import Currency
 from .customer import Customer
-from .outbox import OutboxItem, OutboxKind, OutboxState
+from .outbox import OutboxItem, OutboxKind, OutboxState, OutboxTarget
 from .question import CustomQuestion
 from .service import Service, ServiceQuestion
 from .staff import StaffMember
@@ -26,6 +26,7 @@ __all__ = [
     "OutboxItem",
     "OutboxKind",
     "OutboxState",
+    "OutboxTarget",
     "Service",
     "ServiceQuestion",
     "StaffBusyInterval",

@@ -11,11 +11,21 @@ from .business import Business
 
 
 class OutboxKind(models.TextChoices):
-    CUSTOMER = "customer", "Create or update a customer"
-    APPOINTMENT_CREATE = "appointment.create", "Create an appointment"
-    APPOINTMENT_UPDATE = "appointment.update", "Update an appointment"
-    APPOINTMENT_CANCEL = "appointment.cancel", "Cancel an appointment"
-    DEFINITION_UPDATE = "definition.update", "Update a definition"
+    CREATE = "create"
+    UPDATE = "update"
+    CANCEL = "cancel"
+    DELETE = "delete"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+
+
+class OutboxTarget(models.TextChoices):
+    BUSINESS = "business"
+    STAFF_MEMBER = "staff_member", "Staff member"
+    SERVICE = "service"
+    CUSTOM_QUESTION = "custom_question", "Custom question"
+    CUSTOMER = "customer"
+    APPOINTMENT = "appointment"
 
 
 class OutboxState(models.TextChoices):
@@ -39,8 +49,8 @@ class OutboxItem(models.Model):
     """
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="outbox_items")
-    kind = models.CharField(max_length=24, choices=OutboxKind.choices)
-    target_type = models.CharField(max_length=24)
+    kind = models.CharField(max_length=10, choices=OutboxKind.choices)
+    target_type = models.CharField(max_length=16, choices=OutboxTarget.choices)
     target_id = models.UUIDField()
     changed = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
@@ -66,4 +76,4 @@ class OutboxItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.target_type} {self.target_id} ({self.get_state_display()})"
+        return f"{self.get_kind_display()} {self.get_target_type_display()} {self.target_id} ({self.state})"
