@@ -1,0 +1,99 @@
+"""Database side of ``bench/http_throughput.py``: a fresh ``bench_http`` database and one business.
+
+The schedule is made for throughput, not realism: a published business open around the clock
+every day, a 10-minute grid with no lead time and a year of advance, and one 10-minute service
+without questions delivered by 50 staff. A week then holds 1,008 starts x 50 staff members, and
+the year far more bookable (start, staff member) pairs than a run can take, so every booking POST
+can aim at a start nobody else is booking. Settings: ``bench/settings_http.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+STAFF = 50
+SLOT = timedelta(minutes=10)
+ZONE = "Europe/Paris"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the load generator needs to address the service."""
+
+    slug: str
+    service_id: str
+
+
+def setup_django() -> None:
+    """Django on the bench settings (``bench/settings_http.py``)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_http"
+    import django
+    from django.db import connection
+
+    django.setup()
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench/http_throughput.py needs PostgreSQL (BENCH_HTTP_DATABASE_URL)")
+
+
+def create_database() -> None:
+    """A fresh ``bench_http`` database (an old one is dropped), migrated."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+
+
+def collect_static() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def teardown_django() -> None:
+    """Drop the database (gunicorn must be gone: PostgreSQL refuses to drop one in use)."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def load_business() -> Target:
+    """The business, its 50 staff and the service; returns how to address the service."""
+    from bookings.enums import DayOfWeek, StaffRole
+    from bookings.models import Business, Service, StaffMember
+    from bookings.values import SchedulingPolicy, WorkHours, WorkTimeSlot
+
+    around_the_clock = (WorkTimeSlot(start_time=time(0), end_time=time(0)),)  # 00:00 end: midnight
+    days = sorted(DayOfWeek, key=lambda day: day.weekday)
+    business = Business.objects.create(
+        graph_id="bench-http@example.com",
+        slug="bench-http",
+        display_name="Bench around the clock",
+        time_zone=ZONE,
+        business_hours=tuple(WorkHours(day=day, time_slots=around_the_clock) for day in days),
+        scheduling_policy=SchedulingPolicy(
+            time_slot_interval=SLOT, minimum_lead_time=timedelta(0), maximum_advance=timedelta(days=365)
+        ),
+        is_published=True,
+    )
+    staff = StaffMember.objects.bulk_create(
+        StaffMember(
+            business=business,
+            display_name=f"Staff {n:02d}",
+            email_address=f"staff{n:02d}@example.com",
+            role=StaffRole.TEAM_MEMBER,
+            time_zone=ZONE,
+        )
+        for n in range(STAFF)
+    )
+    service = Service.objects.create(business=business, display_name="Ten minutes", default_duration=SLOT)
+    service.staff_members.set(staff)
+    return Target(slug=business.slug, service_id=str(service.pk))
