@@ -29,10 +29,12 @@ class Measurement:
     latencies: tuple[float, ...]  # of the requests counted, in seconds
     statuses: Counter = field(default_factory=Counter)  # status code (or error name) -> count
     client_cpu: float = 0.0  # the load generator's CPU seconds per wall second over the window
+    expected: int = 200  # the status of a successful request
 
     @property
     def rate(self) -> float:
-        return len(self.latencies) / self.seconds
+        """Successful requests (answered with the expected status) per second."""
+        return self.statuses[self.expected] / self.seconds
 
     def percentile(self, share: float) -> float:
         if len(self.latencies) < 2:
@@ -55,6 +57,7 @@ async def measure(
     warmup: float,
     duration: float,
     prepare: Callable[[httpx.AsyncClient], Awaitable[None]] | None = None,
+    expected: int = 200,
 ) -> Measurement:
     """Run ``clients`` clients sending ``request`` for ``warmup + duration`` seconds; measure the last
     ``duration``. ``prepare`` runs once per client before the clock starts (a first page, a cookie)."""
@@ -91,4 +94,4 @@ async def measure(
         await asyncio.gather(*tasks)
     finally:
         await asyncio.gather(*(session.aclose() for session in sessions))
-    return Measurement(name, duration, tuple(latencies), statuses, client_cpu)
+    return Measurement(name, duration, tuple(latencies), statuses, client_cpu, expected)
