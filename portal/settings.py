@@ -209,6 +209,19 @@ GRAPH_MAX_RETRIES = int(os.environ.get("GRAPH_MAX_RETRIES", "5"))
 GRAPH_TOKEN_CACHE_KEY = os.environ.get("GRAPH_TOKEN_CACHE_KEY", "")
 # Booking mailboxes served in app-only mode (app-only tokens cannot list businesses).
 BOOKINGS_BUSINESS_IDS = env_list("BOOKINGS_BUSINESS_IDS")
+# Redis shared by every worker for Bookings' 4-requests-in-flight-per-mailbox limit (leases that a
+# crashed worker loses after GRAPH_CONCURRENCY_LEASE_SECONDS). Defaults to the Celery broker when that
+# is Redis; empty: each process limits itself alone.
+GRAPH_CONCURRENCY_REDIS_URL = (
+    os.environ.get(
+        "GRAPH_CONCURRENCY_REDIS_URL",
+        CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
+    )
+    or None
+)
+GRAPH_CONCURRENCY_LEASE_SECONDS = float(os.environ.get("GRAPH_CONCURRENCY_LEASE_SECONDS", "60"))
+# How long a request waits for a free slot of its mailbox before giving up (MailboxBusy, a GraphThrottled).
+GRAPH_CONCURRENCY_MAX_WAIT_SECONDS = float(os.environ.get("GRAPH_CONCURRENCY_MAX_WAIT_SECONDS", "300"))
 
 # --- Sync schedule ---
 # Celery beat pulls definitions from Microsoft Graph every SYNC_INTERVAL_MINUTES (DESIGN §4, flow 1).

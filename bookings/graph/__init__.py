@@ -29,6 +29,7 @@ from .errors import (
     GraphTimeout,
     GraphValidationError,
 )
+from .limits import LocalMailboxSlots, MailboxBusy, MailboxSlots, RedisMailboxSlots
 from .paths import business_path
 
 __all__ = [
@@ -45,10 +46,14 @@ __all__ = [
     "GraphThrottled",
     "GraphTimeout",
     "GraphValidationError",
+    "LocalMailboxSlots",
+    "MailboxBusy",
+    "RedisMailboxSlots",
     "StaticTokenProvider",
     "TokenProvider",
     "business_path",
     "client_from_settings",
+    "mailbox_slots_from_settings",
     "token_cache_cipher",
     "token_provider_from_settings",
 ]
@@ -87,10 +92,26 @@ def token_provider_from_settings(*, cache_store: CacheStore | None = None) -> To
 def client_from_settings(
     *, cache_store: CacheStore | None = None, token_provider: TokenProvider | None = None
 ) -> GraphClient:
-    """A GraphClient for ``GRAPH_BASE_URL`` with the token provider ``GRAPH_AUTH_MODE`` asks for."""
+    """A GraphClient for ``GRAPH_BASE_URL`` with the token provider ``GRAPH_AUTH_MODE`` asks for.
+
+    With ``GRAPH_CONCURRENCY_REDIS_URL`` set, the per-mailbox limit is shared by every worker.
+    """
     return GraphClient(
         settings.GRAPH_BASE_URL,
         token_provider or token_provider_from_settings(cache_store=cache_store),
         timeout=settings.GRAPH_TIMEOUT_SECONDS,
         max_retries=settings.GRAPH_MAX_RETRIES,
+        slots=mailbox_slots_from_settings(),
+    )
+
+
+def mailbox_slots_from_settings() -> MailboxSlots | None:
+    """The shared Redis limiter ``GRAPH_CONCURRENCY_*`` describe; None for the client's in-process one."""
+    url = settings.GRAPH_CONCURRENCY_REDIS_URL
+    if not url:
+        return None
+    return RedisMailboxSlots(
+        url,
+        lease_seconds=settings.GRAPH_CONCURRENCY_LEASE_SECONDS,
+        max_wait=settings.GRAPH_CONCURRENCY_MAX_WAIT_SECONDS or None,
     )

@@ -11,21 +11,21 @@ Retry policy, and why:
   again (DESIGN §4.4). A connection that could not even be opened is retried for every method.
 * 401 gets one retry with a force-refreshed token (Graph said the cached token is no longer good).
 
-Bookings allows 4 concurrent requests per (app, booking mailbox); a fifth gets 429. The client is shared
-by several threads, so a semaphore per mailbox keeps at most ``per_mailbox_concurrency`` requests in
-flight for one mailbox while requests for other mailboxes proceed untouched.
+Bookings allows 4 concurrent requests per (app, booking mailbox); a fifth gets 429. Each HTTP attempt
+holds slots of the mailboxes it addresses (``limits.py``): by default counted within this process, so
+threads sharing the client keep at most ``per_mailbox_concurrency`` requests in flight per mailbox;
+with ``slots=RedisMailboxSlots(...)`` the count is shared by every worker process. Requests for other
+mailboxes proceed untouched.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -41,6 +41,7 @@ from .errors import (
     header_value,
     parse_retry_after,
 )
+from .limits import LocalMailboxSlots, MailboxSlots
 from .paths import mailbox_of
 
 logger = logging.getLogger(__name__)
@@ -49,39 +50,6 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELET
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 # Failures that happen before a byte of the request left: safe to retry even for a POST.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-class _MailboxSlots:
-    """Counts requests in flight per booking mailbox and makes callers wait while a mailbox is full.
-
-    A ``$batch`` takes one slot per inner request it sends to a mailbox (Graph runs independent
-    inner requests in parallel and throttles each), all at once per mailbox and mailboxes in sorted
-    order, so two batches can never each hold part of what the other waits for.
-    """
-
-    def __init__(self, limit: int) -> None:
-        if limit < 1:
-            raise ValueError("per_mailbox_concurrency must be at least 1")
-        self.limit = limit
-        self._changed = threading.Condition()
-        self._in_flight: Counter[str] = Counter()
-
-    @contextmanager
-    def hold(self, wanted: Mapping[str, int]) -> Iterator[None]:
-        taken: list[tuple[str, int]] = []
-        try:
-            for mailbox in sorted(wanted):
-                count = min(wanted[mailbox], self.limit)
-                with self._changed:
-                    self._changed.wait_for(lambda m=mailbox, n=count: self._in_flight[m] + n <= self.limit)
-                    self._in_flight[mailbox] += count
-                taken.append((mailbox, count))
-            yield
-        finally:
-            with self._changed:
-                for mailbox, count in taken:
-                    self._in_flight[mailbox] -= count
-                self._changed.notify_all()
 
 
 class GraphClient:
@@ -99,7 +67,10 @@ class GraphClient:
         backoff_cap: float = 30,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        slots: MailboxSlots | None = None,
     ) -> None:
+        """``slots`` limits requests in flight per mailbox (its ``limit`` replaces
+        ``per_mailbox_concurrency``); the default counts within this process only."""
         self.base_url = base_url.rstrip("/") + "/"
         self._origin = urlsplit(self.base_url)[:2]
         self._tokens = token_provider
@@ -107,7 +78,7 @@ class GraphClient:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._sleep = sleep
-        self._slots = _MailboxSlots(per_mailbox_concurrency)
+        self._slots = slots if slots is not None else LocalMailboxSlots(per_mailbox_concurrency)
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout),
