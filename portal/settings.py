@@ -224,14 +224,22 @@ GRAPH_CONCURRENCY_LEASE_SECONDS = float(os.environ.get("GRAPH_CONCURRENCY_LEASE_
 GRAPH_CONCURRENCY_MAX_WAIT_SECONDS = float(os.environ.get("GRAPH_CONCURRENCY_MAX_WAIT_SECONDS", "300"))
 
 # --- Sync schedule ---
-# Celery beat pulls definitions from Microsoft Graph every SYNC_INTERVAL_MINUTES (DESIGN §4, flow 1).
+# Celery beat pulls definitions from Microsoft Graph every SYNC_INTERVAL_MINUTES (DESIGN §4, flow 1)
+# and refreshes the calendar caches (appointments made in Bookings, staff busy time) every
+# CALENDAR_REFRESH_MINUTES (flow 2): a slot taken in Bookings leaves the booking page within one.
 # A run that is still queued when the next one is due is dropped (``expires``) instead of piling up.
 SYNC_INTERVAL_MINUTES = max(1, int(os.environ.get("SYNC_INTERVAL_MINUTES", "15")))
+CALENDAR_REFRESH_MINUTES = max(1, int(os.environ.get("CALENDAR_REFRESH_MINUTES", "5")))
 CELERY_BEAT_SCHEDULE = {
     "sync-graph-definitions": {
         "task": "bookings.sync_graph_definitions",
         "schedule": SYNC_INTERVAL_MINUTES * 60.0,
         "kwargs": {"trigger": "beat"},
         "options": {"expires": SYNC_INTERVAL_MINUTES * 60.0},
+    },
+    "refresh-calendars": {
+        "task": "bookings.refresh_calendars",
+        "schedule": CALENDAR_REFRESH_MINUTES * 60.0,
+        "options": {"expires": CALENDAR_REFRESH_MINUTES * 60.0},
     },
 }
