@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import selectors
+from . import outbox, selectors
 from .answers import answers_for_service
 from .availability import Slot, auto_assign
+from .enums import Origin
 from .exceptions import InvalidBooking, SlotUnavailable
 from .models import (
     Appointment,
@@ -26,6 +27,8 @@ from .models import (
     AppointmentStaff,
     Business,
     Customer,
+    OutboxKind,
+    OutboxTarget,
     Service,
     StaffMember,
 )
@@ -95,6 +98,12 @@ def resolve_customer(business: Business, details: CustomerDetails) -> Customer |
         if not details.email_address:
             raise
         return selectors.customers(business).get(email_address__iexact=details.email_address)
+    outbox.record(
+        business_id=business.pk,
+        kind=OutboxKind.CREATE,
+        target_type=OutboxTarget.CUSTOMER,
+        target_id=customer.pk,
+    )
     return customer
 
 
@@ -159,7 +168,46 @@ def create_appointment(
     appointment.save()
     _write_staff(appointment, staff_members)
     _write_customers(appointment, customers)
+    if appointment.origin == Origin.PORTAL:
+        _record(appointment, OutboxKind.CREATE)
     return appointment
+
+
+# Appointment fields whose change Graph must hear about (``outbox`` items name them).
+PUSHED_FIELDS = frozenset(
+    {
+        "service",
+        "service_name",
+        "service_notes",
+        "service_location",
+        "start",
+        "end",
+        "pre_buffer",
+        "post_buffer",
+        "price",
+        "price_type",
+        "reminders",
+        "maximum_attendees_count",
+        "customer_time_zone",
+        "opt_out_of_customer_email",
+        "sms_notifications_enabled",
+        "is_location_online",
+        "is_customer_allowed_to_manage_booking",
+        "additional_information",
+        "appointment_label",
+    }
+)
+
+
+def _record(appointment: Appointment, kind: OutboxKind, *, changed=(), message: str = "") -> None:
+    outbox.record(
+        business_id=appointment.business_id,
+        kind=kind,
+        target_type=OutboxTarget.APPOINTMENT,
+        target_id=appointment.pk,
+        changed=changed,
+        message=message,
+    )
 
 
 @transaction.atomic
@@ -178,19 +226,35 @@ def update_appointment(
     new_service = changes.get("service")
     if new_service is not None and new_service != appointment.service and "service_name" not in changes:
         changes = {**changes, "service_name": new_service.display_name}
+    changed = {name for name, value in changes.items() if getattr(appointment, name) != value}
     for name, value in changes.items():
         setattr(appointment, name, value)
     appointment.full_clean()
     appointment.save()
     if staff_members is not None:
+        if {row.staff_member_id for row in appointment.staff_rows.all()} != {m.pk for m in staff_members}:
+            changed.add("staff_members")
         _write_staff(appointment, staff_members)
     else:
         refresh_blocked_ranges(appointment)
     if customers is not None:
         _write_customers(appointment, customers)
+        changed.add("customers")
     elif appointment.customer_rows.count() > appointment.maximum_attendees_count:
         raise ValidationError({"maximumAttendeesCount": "Fewer places than customers already booked."})
+    pushed = (changed & PUSHED_FIELDS) | (changed & {"staff_members", "customers"})
+    if pushed:
+        _record(appointment, OutboxKind.UPDATE, changed=pushed)
     return appointment
+
+
+@transaction.atomic
+def remove_customer(row: AppointmentCustomer) -> None:
+    """Take one customer off a group session that others stay in: their seat is free again."""
+    appointment = row.appointment
+    row.delete()
+    appointment.save(update_fields=["last_updated_date_time"])
+    _record(appointment, OutboxKind.UPDATE, changed=["customers"])
 
 
 @transaction.atomic
@@ -203,6 +267,7 @@ def cancel_appointment(appointment: Appointment, *, message: str = "") -> Appoin
         update_fields=["is_cancelled", "cancelled_at", "cancellation_message", "last_updated_date_time"]
     )
     appointment.staff_rows.update(is_exclusive=False)  # its time is free again
+    _record(appointment, OutboxKind.CANCEL, message=message)
     return appointment
 
 
@@ -212,6 +277,7 @@ def delete_appointment(appointment: Appointment) -> None:
     appointment.is_active = False
     appointment.save(update_fields=["is_active", "last_updated_date_time"])
     appointment.staff_rows.update(is_exclusive=False)
+    _record(appointment, OutboxKind.DELETE)
 
 
 # --- Customers booking themselves ----------------------------------------------------------------
@@ -357,6 +423,7 @@ def _join_open_session(
         session = open_sessions[auto_assign(joining, staff_load_on_day(service, joining))]
         _add_customer(session, customer)
         session.save(update_fields=["last_updated_date_time"])
+        _record(session, OutboxKind.UPDATE, changed=["customers"])
         return session
     return None
 

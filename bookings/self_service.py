@@ -21,6 +21,7 @@ from .booking import (
     cancel_appointment,
     is_overlap,
     nearby_slots,
+    remove_customer,
     staff_load_on_day,
     update_appointment,
 )
@@ -63,8 +64,7 @@ def cancel_booking(row: AppointmentCustomer, *, message: str = "", now: datetime
     check_changeable(row, now=now)
     appointment = row.appointment
     if appointment.customer_rows.exclude(pk=row.pk).exists():
-        row.delete()
-        appointment.save(update_fields=["last_updated_date_time"])
+        remove_customer(row)
         return appointment
     return cancel_appointment(appointment, message=message.strip())
 
@@ -158,8 +158,7 @@ def _leave(row: AppointmentCustomer) -> None:
     """Free the customer's seat: drop their row, or cancel the appointment if they were alone."""
     appointment = row.appointment
     if appointment.customer_rows.exclude(pk=row.pk).exists():
-        row.delete()
-        appointment.save(update_fields=["last_updated_date_time"])
+        remove_customer(row)
         return
     row.request_key = None
     row.save(update_fields=["request_key"])

@@ -6,12 +6,14 @@ from dataclasses import asdict
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from .graph import client_from_settings
 from .models import Business
 from .models.sync import ConnectionTokenCacheStore, SyncTrigger
 from .sync import CalendarRefresh, pull_all, refresh_all_calendars, refresh_calendar
+from .sync.push import due_items_exist, push_due, sweep
 
 
 @shared_task(name="bookings.sync_graph_definitions", ignore_result=True)
@@ -55,3 +57,34 @@ def _summary(result: CalendarRefresh) -> dict[str, Any]:
     summary.update(start=result.start and result.start.isoformat(), end=result.end and result.end.isoformat())
     summary["problems"] = list(result.problems)
     return summary
+
+
+@shared_task(name="bookings.push_outbox", ignore_result=True)
+def push_outbox(business_id: str | None = None) -> dict[str, int]:
+    """Deliver a business's due outbox items (every business's when ``business_id`` is None).
+
+    Works for at most ``OUTBOX_PUSH_BUDGET_SECONDS``, then hands over to a fresh task if items are
+    still due, so a long backlog never holds a worker for good. A lost task is harmless: the items
+    stay in the database and the sweeper enqueues them again. Businesses whose appointments reached
+    Graph get their calendar cache refreshed at once.
+    """
+    with client_from_settings(cache_store=ConnectionTokenCacheStore()) as client:
+        summary = push_due(
+            client, business_id=business_id, budget_seconds=settings.OUTBOX_PUSH_BUDGET_SECONDS
+        )
+    if due_items_exist(business_id=business_id, now=timezone.now()):
+        push_outbox.delay(business_id)
+    touched = {business for business, _start, _end in summary.touched_windows}
+    for mailbox in Business.objects.filter(pk__in=touched).values_list("graph_id", flat=True):
+        refresh_business_calendar.delay(mailbox)
+    return {"delivered": summary.delivered, "retrying": summary.retrying, "dead": summary.dead}
+
+
+@shared_task(name="bookings.sweep_outbox", ignore_result=True)
+def sweep_outbox() -> list[str]:
+    """Beat: return the items of workers that died to the queue, and make sure every business with
+    due items has a push task on its way (a Redis restart may have lost the one it had)."""
+    businesses = [str(business_id) for business_id in sweep(now=timezone.now())]
+    for business_id in businesses:
+        push_outbox.delay(business_id)
+    return businesses

@@ -179,6 +179,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# A publish that cannot reach the broker gives up quickly: the outbox row is already committed and
+# the sweeper re-enqueues it, so a web request must not hang on a Redis outage.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Tasks are acknowledged late, so one a worker dies with is redelivered after this long. No task is
+# ever scheduled further ahead than this (reminders and retries are beat scans over the database).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 LOGGING = {
     "version": 1,
@@ -204,6 +211,9 @@ GRAPH_CLIENT_SECRET = os.environ.get("GRAPH_CLIENT_SECRET", "")
 GRAPH_AUTH_MODE = os.environ.get("GRAPH_AUTH_MODE", "app").strip().lower()
 GRAPH_TIMEOUT_SECONDS = float(os.environ.get("GRAPH_TIMEOUT_SECONDS", "30"))
 GRAPH_MAX_RETRIES = int(os.environ.get("GRAPH_MAX_RETRIES", "5"))
+# A 429 asking to wait longer than this is not slept through in the worker's thread: the outbox
+# item is rescheduled for then instead.
+GRAPH_MAX_INLINE_WAIT_SECONDS = float(os.environ.get("GRAPH_MAX_INLINE_WAIT_SECONDS", "30"))
 # Fernet key(s) encrypting the delegated token cache at rest; comma-separated to rotate (the first
 # encrypts, all decrypt). Empty: a key derived from SECRET_KEY.
 GRAPH_TOKEN_CACHE_KEY = os.environ.get("GRAPH_TOKEN_CACHE_KEY", "")
@@ -242,4 +252,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": CALENDAR_REFRESH_MINUTES * 60.0,
         "options": {"expires": CALENDAR_REFRESH_MINUTES * 60.0},
     },
+}
+
+# --- Outbox (pushing changes to Microsoft Graph) ---
+# Each committed change asks a worker to push its business's outbox at once; the sweeper re-enqueues
+# whatever is due or whose worker died (its lease expired) every OUTBOX_SWEEP_SECONDS.
+OUTBOX_PUSH_ON_COMMIT = env_bool("OUTBOX_PUSH_ON_COMMIT", True)
+OUTBOX_LEASE_SECONDS = max(30, int(os.environ.get("OUTBOX_LEASE_SECONDS", "120")))
+OUTBOX_SWEEP_SECONDS = max(5, int(os.environ.get("OUTBOX_SWEEP_SECONDS", "30")))
+OUTBOX_PUSH_BUDGET_SECONDS = float(os.environ.get("OUTBOX_PUSH_BUDGET_SECONDS", "50"))
+# DESIGN §4.6: the portal sends its own confirmation (with the manage link), so pushed appointments
+# carry optOutOfCustomerEmail unless the owner prefers Bookings' e-mails.
+BOOKINGS_SENDS_CUSTOMER_EMAIL = env_bool("BOOKINGS_SENDS_CUSTOMER_EMAIL", False)
+CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
+    "task": "bookings.sweep_outbox",
+    "schedule": float(OUTBOX_SWEEP_SECONDS),
+    "options": {"expires": float(OUTBOX_SWEEP_SECONDS)},
 }

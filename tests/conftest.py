@@ -55,6 +55,13 @@ def plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_push_on_commit(settings):
+    """Tests that are not about delivery leave outbox rows alone instead of publishing to a broker;
+    the delivery tests run ``sync.push`` themselves or turn this back on with a real worker."""
+    settings.OUTBOX_PUSH_ON_COMMIT = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs ~0.5 s per user; tests create hundreds of users and test no hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

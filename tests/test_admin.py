@@ -27,8 +27,10 @@ from bookings.models import (
     Customer,
     CustomQuestion,
     GraphConnection,
+    OutboxItem,
     Service,
     ServiceQuestion,
+    StaffBusyInterval,
     StaffMember,
     SyncRun,
 )
@@ -42,7 +44,9 @@ REGISTERED = sorted(
 # Edited as inlines of their parent (Service or Appointment), not on pages of their own.
 INLINE_ONLY = {ServiceQuestion, AppointmentStaff, AppointmentCustomer}
 # Made by commands and sync, not typed in: no add page (GraphConnection is one row, made on demand).
-NOT_ADDED_HERE = {ApiToken, SyncRun, GraphConnection}
+NOT_ADDED_HERE = {ApiToken, SyncRun, GraphConnection, OutboxItem, StaffBusyInterval}
+# Logs of what happened, read but never edited: no change form to save.
+READ_ONLY = {SyncRun, OutboxItem, StaffBusyInterval}
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 
@@ -122,6 +126,12 @@ def make_business(tag: str) -> SimpleNamespace:
     sync_run = SyncRun.objects.create(
         business=business, business_graph_id=business.graph_id, state="succeeded"
     )
+    outbox_item = OutboxItem.objects.create(
+        business=business, kind="create", target_type="appointment", target_id=appointment.pk
+    )
+    busy = StaffBusyInterval.objects.create(
+        staff_member=dana, start=START, end=START + timedelta(hours=1), fetched_at=START
+    )
     return SimpleNamespace(
         business=business,
         dana=dana,
@@ -133,6 +143,8 @@ def make_business(tag: str) -> SimpleNamespace:
         currency=currency,
         token=token,
         sync_run=sync_run,
+        outbox_item=outbox_item,
+        busy=busy,
         graph_connection=GraphConnection.current(),
     )
 
@@ -229,7 +241,7 @@ def test_change_page_opens_for_a_populated_record(
 
 
 @pytest.mark.parametrize(
-    "model", [model for model in REGISTERED if model is not SyncRun], ids=lambda model: model.__name__
+    "model", [model for model in REGISTERED if model not in READ_ONLY], ids=lambda model: model.__name__
 )
 def test_saving_an_unchanged_change_form_succeeds_and_cannot_touch_graph_ids(
     admin_client: Any, contoso: SimpleNamespace, model: type[models.Model]

@@ -6,6 +6,6 @@ sync state, published state) is shown read-only in a collapsed "Microsoft Graph"
 """
 
 # One module per concern; importing them runs their @admin.register (Django autodiscovers this package).
-from . import appointments, businesses, definitions, sync, tokens
+from . import appointments, businesses, definitions, outbox, sync, tokens
 
-__all__ = ["appointments", "businesses", "definitions", "sync", "tokens"]
+__all__ = ["appointments", "businesses", "definitions", "outbox", "sync", "tokens"]

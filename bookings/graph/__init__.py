@@ -101,6 +101,7 @@ def client_from_settings(
         token_provider or token_provider_from_settings(cache_store=cache_store),
         timeout=settings.GRAPH_TIMEOUT_SECONDS,
         max_retries=settings.GRAPH_MAX_RETRIES,
+        max_inline_wait=settings.GRAPH_MAX_INLINE_WAIT_SECONDS,
         slots=mailbox_slots_from_settings(),
     )
 

@@ -21,6 +21,7 @@ mailboxes proceed untouched.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 import uuid
@@ -67,6 +68,7 @@ class GraphClient:
         backoff_cap: float = 30,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        max_inline_wait: float | None = None,
         slots: MailboxSlots | None = None,
     ) -> None:
         """``slots`` limits requests in flight per mailbox (its ``limit`` replaces
@@ -78,6 +80,7 @@ class GraphClient:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._sleep = sleep
+        self._max_inline_wait = max_inline_wait
         self._slots = slots if slots is not None else LocalMailboxSlots(per_mailbox_concurrency)
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -149,6 +152,8 @@ class GraphClient:
                 continue
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             retryable = status == 429 or (status in TRANSIENT_STATUSES and idempotent)
+            if retry_after is not None and retry_after > (self._max_inline_wait or math.inf):
+                retryable = False  # a long wait is the caller's to schedule (the outbox), not a thread's
             if retryable and attempt < self._max_retries:
                 self._sleep(retry_after if retry_after is not None else self._backoff(attempt))
                 attempt += 1

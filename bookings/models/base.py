@@ -50,3 +50,18 @@ class MirroredResource(Timestamped):
     @property
     def api_id(self) -> str:
         return str(self.id)
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, but never blank out a Graph id that arrived meanwhile.
+
+        The push worker writes ``graph_id`` while a request may hold the same record loaded from
+        before; a plain save of that stale copy would forget which Graph item it is. So a record
+        without a Graph id saves every field except that one.
+        """
+        if not self._state.adding and not self.graph_id and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "graph_id"
+            ]
+        super().save(*args, **kwargs)

@@ -1,0 +1,432 @@
+"""Deliver outbox items to Microsoft Graph, each exactly once (DESIGN §4 flow 4, §8).
+
+How "exactly once" holds when anything can fail:
+
+* An item is claimed in its own committed transaction (``SELECT … FOR UPDATE SKIP LOCKED``, so
+  workers never claim the same row), which also counts the attempt and sets a lease. Only the first
+  undelivered item of each record is claimable, so a record's changes reach Graph in order.
+* A create whose answer never came (timeout, 5xx, a worker killed mid-request) may have happened.
+  Before a create is sent again, Graph is searched for it (an appointment in calendarView by
+  service, start and customer e-mail; a customer in the customer list by e-mail) and adopted if
+  found. What the create sent is written down before sending, so the search looks in the right place
+  even when the booking moved meanwhile.
+* Customers go before their appointments: an appointment whose customer has no Graph id yet waits
+  (Graph would otherwise create the customer itself, and a retried create would create another).
+* 429 waits for ``Retry-After``; 5xx and timeouts back off with jitter; a 4xx that retrying cannot
+  fix marks the item dead with Graph's error, for the owner to see and retry in the admin. A worker
+  that dies leaves its items in flight until their lease expires; ``sweep`` returns them.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .. import isoformats
+from ..enums import Origin
+from ..graph.client import GraphClient
+from ..graph.errors import (
+    GraphAuthError,
+    GraphError,
+    GraphNotFound,
+    GraphServerError,
+    GraphThrottled,
+    GraphTimeout,
+)
+from ..graph.outgoing import AttendeeIds, appointment_body, customer_body, matches_attempt
+from ..graph.paths import business_path
+from ..models import Appointment, Customer, OutboxItem, OutboxKind, OutboxState, OutboxTarget
+
+logger = logging.getLogger(__name__)
+
+CLAIM_SIZE = 20
+PER_MAILBOX = 4  # Bookings serves at most 4 concurrent requests per mailbox
+MAX_ATTEMPTS = 25
+BACKOFF_CAP = timedelta(minutes=30)
+WAIT_FOR_CUSTOMER = timedelta(seconds=2)
+LOOKUP_MARGIN = timedelta(minutes=1)
+
+
+class _Wait(Exception):
+    """Not deliverable yet (a customer first): back to pending without counting the attempt."""
+
+
+@dataclass
+class PushSummary:
+    delivered: int = 0
+    retrying: int = 0
+    dead: int = 0
+    waiting: int = 0
+    adopted: int = 0
+    touched_windows: list[tuple[uuid.UUID, datetime, datetime]] = field(default_factory=list)
+
+    def add(self, other: PushSummary) -> None:
+        self.delivered += other.delivered
+        self.retrying += other.retrying
+        self.dead += other.dead
+        self.waiting += other.waiting
+        self.adopted += other.adopted
+        self.touched_windows += other.touched_windows
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def claim_due(*, business_id: Any = None, limit: int = CLAIM_SIZE, now: datetime) -> list[OutboxItem]:
+    """Claim up to ``limit`` due items (customers first), each the oldest undelivered one of its record."""
+    earlier = OutboxItem.objects.filter(
+        target_type=OuterRef("target_type"), target_id=OuterRef("target_id"), id__lt=OuterRef("id")
+    ).exclude(state=OutboxState.DONE)
+    due = OutboxItem.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now).exclude(
+        Exists(earlier)
+    )
+    if business_id is not None:
+        due = due.filter(business_id=business_id)
+    with transaction.atomic():
+        items = list(due.select_for_update(skip_locked=True).order_by("id")[:limit])
+        lease_end = now + _lease()
+        for item in items:
+            item.state = OutboxState.IN_FLIGHT
+            item.attempts += 1
+            item.lease_expires_at = lease_end
+        OutboxItem.objects.bulk_update(items, ["state", "attempts", "lease_expires_at"])
+    return sorted(items, key=lambda item: (item.target_type != OutboxTarget.CUSTOMER, item.pk))
+
+
+def due_items_exist(*, business_id: Any = None, now: datetime) -> bool:
+    """Whether anything is due now (what a push task checks before handing over to the next one)."""
+    due = OutboxItem.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now)
+    if business_id is not None:
+        due = due.filter(business_id=business_id)
+    return due.exists()
+
+
+def push_due(
+    client: GraphClient,
+    *,
+    business_id: Any = None,
+    budget_seconds: float = 50.0,
+    clock: Callable[[], datetime] = timezone.now,
+) -> PushSummary:
+    """Deliver due items until none is left or ``budget_seconds`` passed; at most 4 at a time."""
+    summary = PushSummary()
+    deadline = time.monotonic() + budget_seconds
+    with ThreadPoolExecutor(max_workers=PER_MAILBOX, thread_name_prefix="outbox") as pool:
+        while time.monotonic() < deadline:
+            items = claim_due(business_id=business_id, now=clock())
+            if not items:
+                break
+            # Customers of this claim first, then the rest: an appointment must find its customers'
+            # Graph ids in place.
+            customers = [item for item in items if item.target_type == OutboxTarget.CUSTOMER]
+            others = [item for item in items if item.target_type != OutboxTarget.CUSTOMER]
+            for wave in (customers, others):
+                for result in pool.map(lambda item: _deliver_in_thread(client, item, clock), wave):
+                    summary.add(result)
+    return summary
+
+
+def _deliver_in_thread(client: GraphClient, item: OutboxItem, clock: Callable[[], datetime]) -> PushSummary:
+    try:
+        return deliver(client, item, now=clock())
+    finally:
+        connection.close()  # each pool thread has its own connection; do not leave it open
+
+
+def deliver(client: GraphClient, item: OutboxItem, *, now: datetime) -> PushSummary:
+    """Send one claimed item and record the outcome on it."""
+    summary = PushSummary()
+    try:
+        adopted = _HANDLERS[(item.target_type, item.kind)](client, item, summary)
+    except _Wait:
+        _release(item, OutboxState.PENDING, next_attempt_at=now + WAIT_FOR_CUSTOMER, uncount=True)
+        summary.waiting += 1
+        return summary
+    except GraphThrottled as error:
+        wait = timedelta(seconds=error.retry_after) if error.retry_after else _backoff(item.attempts)
+        _retry(item, now + wait, error)
+        summary.retrying += 1
+        return summary
+    except GraphNotFound as error:
+        if item.kind in (OutboxKind.CANCEL, OutboxKind.DELETE):
+            _release(item, OutboxState.DONE, done_at=now)  # already gone from Graph: nothing to do
+            summary.delivered += 1
+            return summary
+        _release(item, OutboxState.DEAD, error=str(error))
+        summary.dead += 1
+        return summary
+    except (GraphServerError, GraphTimeout, GraphAuthError) as error:
+        _retry(item, now + _backoff(item.attempts), error)
+        summary.retrying += 1
+        return summary
+    except GraphError as error:  # a 4xx that sending again cannot fix
+        logger.warning("outbox item %s refused by Graph: %s", item.pk, error)
+        _release(item, OutboxState.DEAD, error=str(error))
+        summary.dead += 1
+        return summary
+    except Exception as error:  # a bug or a database hiccup: retried, then dead, never lost
+        logger.exception("outbox item %s failed", item.pk)
+        _retry(item, now + _backoff(item.attempts), error)
+        summary.retrying += 1
+        return summary
+    _release(item, OutboxState.DONE, done_at=now)
+    summary.delivered += 1
+    summary.adopted += int(bool(adopted))
+    return summary
+
+
+def _backoff(attempts: int) -> timedelta:
+    """Full jitter: retries of many items spread out instead of hitting Graph together."""
+    ceiling = min(BACKOFF_CAP.total_seconds(), 2 ** min(attempts, 20))
+    return timedelta(seconds=random.uniform(0.5, max(1.0, ceiling)))
+
+
+def _retry(item: OutboxItem, when: datetime, error: BaseException) -> None:
+    if item.attempts >= MAX_ATTEMPTS:
+        _release(item, OutboxState.DEAD, error=f"gave up after {item.attempts} attempts: {error}")
+    else:
+        _release(item, OutboxState.PENDING, next_attempt_at=when, error=str(error))
+
+
+def _release(
+    item: OutboxItem,
+    state: OutboxState,
+    *,
+    next_attempt_at: datetime | None = None,
+    done_at: datetime | None = None,
+    error: str | None = None,
+    uncount: bool = False,
+) -> None:
+    """Record the outcome, but only while this worker still holds the lease (a sweeper may have
+    handed the item to another worker after a very slow attempt)."""
+    changes: dict[str, Any] = {"state": state, "lease_expires_at": None}
+    if next_attempt_at is not None:
+        changes["next_attempt_at"] = next_attempt_at
+    if done_at is not None:
+        changes["done_at"] = done_at
+    if error is not None:
+        changes["last_error"] = error[:4000]
+    if uncount:
+        changes["attempts"] = max(item.attempts - 1, 0)
+    OutboxItem.objects.filter(
+        pk=item.pk, state=OutboxState.IN_FLIGHT, lease_expires_at=item.lease_expires_at
+    ).update(**changes)
+
+
+def sweep(*, now: datetime) -> list[uuid.UUID]:
+    """Return items whose worker vanished (lease expired) to pending; the businesses with due items.
+
+    Run by beat, so an item whose push task was lost (a Redis restart, a crash before the task was
+    published) is still delivered.
+    """
+    expired = OutboxItem.objects.filter(state=OutboxState.IN_FLIGHT, lease_expires_at__lt=now)
+    returned = expired.update(state=OutboxState.PENDING, lease_expires_at=None, next_attempt_at=now)
+    if returned:
+        logger.warning("returned %s outbox item(s) whose lease expired", returned)
+    due = OutboxItem.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now)
+    return list(due.values_list("business_id", flat=True).distinct().order_by())
+
+
+def retry_dead(items: Any) -> int:
+    """Give dead items another go (the owner fixed what Graph refused): pending, attempts reset."""
+    return items.filter(state=OutboxState.DEAD).update(
+        state=OutboxState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+
+
+# --- Customers -------------------------------------------------------------------------------------
+
+
+def _customer_create(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
+    customer = Customer.objects.select_related("business").get(pk=item.target_id)
+    if customer.graph_id:
+        return False
+    mailbox = customer.business.graph_id
+    if item.attempts > 1 and customer.email_address:
+        found = _find_customer(client, mailbox, customer.email_address)
+        if found:
+            client.patch(business_path(mailbox, "customers", found), customer_body(customer))
+            _store_graph_id(Customer, customer.pk, found)
+            return True
+    created = client.post(business_path(mailbox, "customers"), json=customer_body(customer))
+    _store_graph_id(Customer, customer.pk, _id_of(created))
+    return False
+
+
+def _find_customer(client: GraphClient, mailbox: str, email: str) -> str | None:
+    wanted = email.lower()
+    for entry in client.iter_collection(business_path(mailbox, "customers")):
+        if str(entry.get("emailAddress") or "").lower() == wanted and entry.get("id"):
+            return str(entry["id"])
+    return None
+
+
+def _customer_update(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
+    customer = Customer.objects.select_related("business").get(pk=item.target_id)
+    if not customer.graph_id:
+        return False  # its create has not reached Graph (a dead item shows why); nothing to update
+    client.patch(
+        business_path(customer.business.graph_id, "customers", customer.graph_id), customer_body(customer)
+    )
+    return False
+
+
+def _customer_delete(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
+    customer = Customer.objects.select_related("business").get(pk=item.target_id)
+    if customer.graph_id:
+        client.delete(business_path(customer.business.graph_id, "customers", customer.graph_id))
+    return False
+
+
+# --- Appointments ----------------------------------------------------------------------------------
+
+
+def _appointment(item: OutboxItem) -> Appointment:
+    return (
+        Appointment.objects.select_related("business", "service")
+        .prefetch_related("staff_rows__staff_member", "customer_rows__customer")
+        .get(pk=item.target_id)
+    )
+
+
+def _attendees(appointment: Appointment) -> list[AttendeeIds]:
+    attendees = []
+    for row in appointment.customer_rows.all():
+        if row.customer is not None and not row.customer.graph_id:
+            raise _Wait  # its customer's create goes first
+        attendees.append(
+            AttendeeIds(row=row, customer_graph_id=row.customer.graph_id if row.customer else None)
+        )
+    return attendees
+
+
+def _body(appointment: Appointment, *, changed: list[str] | None = None) -> dict[str, Any]:
+    portal_emails = not settings.BOOKINGS_SENDS_CUSTOMER_EMAIL and appointment.origin == Origin.PORTAL
+    return appointment_body(
+        appointment,
+        service_graph_id=appointment.service.graph_id if appointment.service else None,
+        staff_graph_ids=[
+            row.staff_member.graph_id for row in appointment.staff_rows.all() if row.staff_member.graph_id
+        ],
+        attendees=_attendees(appointment),
+        opt_out_of_customer_email=appointment.opt_out_of_customer_email or portal_emails,
+        changed=changed,
+    )
+
+
+def _appointment_create(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
+    appointment = _appointment(item)
+    if appointment.graph_id:
+        return False
+    if appointment.is_cancelled or not appointment.is_active:
+        return False  # cancelled before Graph heard of it: nothing to create, nothing to cancel
+    body = _body(appointment)
+    mailbox = appointment.business.graph_id
+    service_graph_id = appointment.service.graph_id if appointment.service else None
+    emails = [row.email_address for row in appointment.customer_rows.all()]
+    if item.attempts > 1 or item.last_attempt:
+        tried = {appointment.start}
+        if item.last_attempt.get("start"):
+            tried.add(isoformats.parse_datetime_offset(item.last_attempt["start"]))
+        for start in sorted(tried):
+            found = _find_appointment(client, mailbox, service_graph_id, start, emails)
+            if found:
+                # Graph holds what the lost attempt sent; the booking may have changed since.
+                client.patch(business_path(mailbox, "appointments", found), body)
+                _store_graph_id(Appointment, appointment.pk, found)
+                summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
+                return True
+    # Written down before sending: if the answer is lost, the next attempt searches at this start.
+    OutboxItem.objects.filter(pk=item.pk).update(
+        last_attempt={"start": isoformats.format_datetime_offset(appointment.start)}
+    )
+    item.last_attempt = {"start": isoformats.format_datetime_offset(appointment.start)}
+    created = client.post(business_path(mailbox, "appointments"), json=body)
+    _store_graph_id(Appointment, appointment.pk, _id_of(created))
+    summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
+    return False
+
+
+def _find_appointment(
+    client: GraphClient, mailbox: str, service_graph_id: str | None, start: datetime, emails: list[str]
+) -> str | None:
+    params = {
+        "start": isoformats.format_datetime_offset(start - LOOKUP_MARGIN),
+        "end": isoformats.format_datetime_offset(start + LOOKUP_MARGIN),
+    }
+    for entry in client.iter_collection(business_path(mailbox, "calendarView"), params):
+        if matches_attempt(
+            entry, service_graph_id=service_graph_id, start=start, emails=emails
+        ) and entry.get("id"):
+            return str(entry["id"])
+    return None
+
+
+def _appointment_update(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
+    appointment = _appointment(item)
+    if not appointment.graph_id:
+        return False  # never created in Graph (cancelled first, or its create is dead)
+    body = _body(appointment, changed=list(item.changed))
+    if len(body) > 1:
+        client.patch(business_path(appointment.business.graph_id, "appointments", appointment.graph_id), body)
+        summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
+    return False
+
+
+def _appointment_cancel(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
+    appointment = _appointment(item)
+    if not appointment.graph_id:
+        return False
+    path = business_path(appointment.business.graph_id, "appointments", appointment.graph_id, "cancel")
+    client.post(path, json={"cancellationMessage": item.message})
+    summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
+    return False
+
+
+def _appointment_delete(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
+    appointment = _appointment(item)
+    if appointment.graph_id:
+        client.delete(business_path(appointment.business.graph_id, "appointments", appointment.graph_id))
+        summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
+    return False
+
+
+def _store_graph_id(model: Any, pk: Any, graph_id: str) -> None:
+    if model is Appointment:
+        # A calendar refresh between the create and this line may have copied the booking from
+        # Graph as a graph-origin row; that copy is this very appointment, so it goes.
+        business_id = Appointment.objects.filter(pk=pk).values_list("business_id", flat=True).first()
+        Appointment.objects.filter(business_id=business_id, graph_id=graph_id, origin=Origin.GRAPH).exclude(
+            pk=pk
+        ).delete()
+    model.objects.filter(pk=pk).filter(Q(graph_id__isnull=True) | Q(graph_id="")).update(graph_id=graph_id)
+
+
+def _id_of(created: dict | None) -> str:
+    if not created or not created.get("id"):
+        raise GraphServerError("Graph answered a create without an id", status=502)
+    return str(created["id"])
+
+
+_HANDLERS: dict[tuple[str, str], Callable[[GraphClient, OutboxItem, PushSummary], bool]] = {
+    (OutboxTarget.CUSTOMER, OutboxKind.CREATE): _customer_create,
+    (OutboxTarget.CUSTOMER, OutboxKind.UPDATE): _customer_update,
+    (OutboxTarget.CUSTOMER, OutboxKind.DELETE): _customer_delete,
+    (OutboxTarget.APPOINTMENT, OutboxKind.CREATE): _appointment_create,
+    (OutboxTarget.APPOINTMENT, OutboxKind.UPDATE): _appointment_update,
+    (OutboxTarget.APPOINTMENT, OutboxKind.CANCEL): _appointment_cancel,
+    (OutboxTarget.APPOINTMENT, OutboxKind.DELETE): _appointment_delete,
+}
