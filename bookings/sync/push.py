@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from .. import isoformats
 from ..enums import Origin
+from ..graph.batch import BATCH_LIMIT, BatchRequest, BatchResponse
 from ..graph.client import GraphClient
 from ..graph.errors import (
     GraphAuthError,
@@ -126,16 +127,10 @@ def push_due(
     deadline = time.monotonic() + budget_seconds
     with ThreadPoolExecutor(max_workers=PER_MAILBOX, thread_name_prefix="outbox") as pool:
         while time.monotonic() < deadline:
-            items = claim_due(business_id=business_id, now=clock())
+            items = claim_due(business_id=business_id, limit=BATCH_CLAIM, now=clock())
             if not items:
                 break
-            # Customers of this claim first, then the rest: an appointment must find its customers'
-            # Graph ids in place.
-            customers = [item for item in items if item.target_type == OutboxTarget.CUSTOMER]
-            others = [item for item in items if item.target_type != OutboxTarget.CUSTOMER]
-            for wave in (customers, others):
-                for result in pool.map(lambda item: _deliver_in_thread(client, item, clock), wave):
-                    summary.add(result)
+            summary.add(deliver_claimed(client, items, pool=pool, clock=clock))
     return summary
 
 
@@ -148,9 +143,16 @@ def _deliver_in_thread(client: GraphClient, item: OutboxItem, clock: Callable[[]
 
 def deliver(client: GraphClient, item: OutboxItem, *, now: datetime) -> PushSummary:
     """Send one claimed item and record the outcome on it."""
+    return _settle(item, now, lambda summary: _HANDLERS[(item.target_type, item.kind)](client, item, summary))
+
+
+def _settle(item: OutboxItem, now: datetime, attempt: Callable[[PushSummary], bool]) -> PushSummary:
+    """Run ``attempt`` (it returns whether it adopted an earlier lost create) and record its outcome
+    on the item: done, retry later, wait for a customer, or dead. Shared by single and $batch delivery,
+    so an inner response of a batch ends exactly as the same answer to a single request would."""
     summary = PushSummary()
     try:
-        adopted = _HANDLERS[(item.target_type, item.kind)](client, item, summary)
+        adopted = attempt(summary)
     except _Wait:
         _release(item, OutboxState.PENDING, next_attempt_at=now + WAIT_FOR_CUSTOMER, uncount=True)
         summary.waiting += 1
@@ -429,4 +431,190 @@ _HANDLERS: dict[tuple[str, str], Callable[[GraphClient, OutboxItem, PushSummary]
     (OutboxTarget.APPOINTMENT, OutboxKind.UPDATE): _appointment_update,
     (OutboxTarget.APPOINTMENT, OutboxKind.CANCEL): _appointment_cancel,
     (OutboxTarget.APPOINTMENT, OutboxKind.DELETE): _appointment_delete,
+}
+
+
+# --- $batch delivery -------------------------------------------------------------------------------
+#
+# A first attempt at creating a customer or an appointment needs nothing from Graph but the POST, so
+# a claim's creates travel in ``$batch``: up to 20 per batch, at most 4 of one mailbox (Graph runs a
+# batch's requests in parallel and counts each against the mailbox's 4, so a fifth would only meet
+# an inner 429). The batches go through the pool, so while one holds a mailbox's 4 places the next
+# is prepared and the previous one's answers are recorded. Each inner response settles its item
+# through ``_settle``, exactly as the same answer to a single request would: a lost answer (504) or
+# 5xx on the POST means a retry, and the retry looks Graph up first, because the attempt was counted
+# and, for an appointment, its start written down before sending. Everything else (updates,
+# cancels, deletes, retries with their look-ups) keeps the single-request path.
+
+BATCH_CLAIM = 4 * BATCH_LIMIT  # a claim for the batch path: a wave of 40 creates fills its rounds of 4
+
+
+@dataclass(frozen=True)
+class _PreparedCreate:
+    request: BatchRequest
+    model: Any
+    pk: Any
+    last_attempt: dict[str, Any] | None = None
+    window: tuple[uuid.UUID, datetime, datetime] | None = None
+
+
+def deliver_claimed(
+    client: GraphClient,
+    items: list[OutboxItem],
+    *,
+    pool: ThreadPoolExecutor,
+    clock: Callable[[], datetime] = timezone.now,
+) -> PushSummary:
+    """Deliver one claim: its customers first, then the rest (an appointment must find its customers'
+    Graph ids in place). In each wave, first-attempt creates go in ``$batch`` and the other items one
+    request each, all through ``pool``; the client keeps them within 4 in flight per mailbox."""
+    summary = PushSummary()
+    customers = [item for item in items if item.target_type == OutboxTarget.CUSTOMER]
+    others = [item for item in items if item.target_type != OutboxTarget.CUSTOMER]
+    for wave in (customers, others):
+        batched = [item for item in wave if _batchable(item)]
+        if len(batched) < 2:
+            batched = []  # a batch of one saves nothing
+        chosen = {item.pk for item in batched}
+        futures = [pool.submit(_deliver_batch_in_thread, client, group, clock) for group in _batches(batched)]
+        futures += [
+            pool.submit(_deliver_in_thread, client, item, clock) for item in wave if item.pk not in chosen
+        ]
+        for future in futures:
+            summary.add(future.result())
+    return summary
+
+
+def _batchable(item: OutboxItem) -> bool:
+    return (
+        item.kind == OutboxKind.CREATE
+        and item.target_type in _PREPARERS
+        and item.attempts == 1
+        and not item.last_attempt
+    )
+
+
+def _batches(items: list[OutboxItem]) -> list[list[OutboxItem]]:
+    """Items grouped into batches of at most ``BATCH_LIMIT``, at most ``PER_MAILBOX`` of one business
+    (one booking mailbox) each, in claim order."""
+    by_business: dict[Any, list[OutboxItem]] = {}
+    for item in items:
+        by_business.setdefault(item.business_id, []).append(item)
+    rounds: dict[int, list[list[OutboxItem]]] = {}
+    for own in by_business.values():
+        for number, start in enumerate(range(0, len(own), PER_MAILBOX)):
+            rounds.setdefault(number, []).append(own[start : start + PER_MAILBOX])
+    batches: list[list[OutboxItem]] = []
+    for pieces in rounds.values():
+        current: list[OutboxItem] = []
+        for piece in pieces:
+            if len(current) + len(piece) > BATCH_LIMIT:
+                batches.append(current)
+                current = []
+            current += piece
+        batches.append(current)
+    return batches
+
+
+def _deliver_batch_in_thread(
+    client: GraphClient, items: list[OutboxItem], clock: Callable[[], datetime]
+) -> PushSummary:
+    try:
+        return deliver_batch(client, items, clock=clock)
+    finally:
+        connection.close()
+
+
+def deliver_batch(
+    client: GraphClient, items: list[OutboxItem], *, clock: Callable[[], datetime] = timezone.now
+) -> PushSummary:
+    """Send claimed first-attempt creates in one ``client.batch`` call and settle each item on its
+    inner response, as ``deliver`` settles a single request."""
+    summary = PushSummary()
+    sending: list[tuple[OutboxItem, _PreparedCreate]] = []
+    now = clock()
+    for item in items:
+        try:
+            prepared = _PREPARERS[item.target_type](item)
+        except Exception as error:  # _Wait, or the database: settled as a single attempt would be
+            summary.add(_settle(item, now, _raising(error)))
+            continue
+        if prepared is None:
+            summary.add(_settle(item, now, lambda _summary: False))  # nothing to create
+        else:
+            sending.append((item, prepared))
+    if not sending:
+        return summary
+    # Written down before sending, as for a single create: a lost answer is searched for there.
+    noted = []
+    for item, prepared in sending:
+        if prepared.last_attempt is not None:
+            item.last_attempt = prepared.last_attempt
+            noted.append(item)
+    OutboxItem.objects.bulk_update(noted, ["last_attempt"])
+    try:
+        responses = client.batch([prepared.request for _item, prepared in sending])
+    except Exception as error:  # the $batch itself failed: any of its creates may have happened
+        now = clock()
+        for item, _prepared in sending:
+            summary.add(_settle(item, now, _raising(error)))
+        return summary
+    now = clock()
+    # One transaction for the batch's outcomes. Should it fail, the Graph ids go with it and the items
+    # come back when their lease expires; their next attempt finds the creates in Graph.
+    with transaction.atomic():
+        for item, prepared in sending:
+            # No inner response at all is no answer (status 0, a timeout), so a look-up follows.
+            response = responses.get(prepared.request.id) or BatchResponse(prepared.request.id, 0, {}, None)
+            summary.add(_settle(item, now, _storing(prepared, response)))
+    return summary
+
+
+def _raising(error: BaseException) -> Callable[[PushSummary], bool]:
+    def attempt(summary: PushSummary) -> bool:
+        raise error
+
+    return attempt
+
+
+def _storing(prepared: _PreparedCreate, response: BatchResponse) -> Callable[[PushSummary], bool]:
+    def attempt(summary: PushSummary) -> bool:
+        if (error := response.error()) is not None:
+            raise error
+        body = response.body if isinstance(response.body, dict) else None
+        _store_graph_id(prepared.model, prepared.pk, _id_of(body))
+        if prepared.window is not None:
+            summary.touched_windows.append(prepared.window)
+        return False
+
+    return attempt
+
+
+def _prepare_customer_create(item: OutboxItem) -> _PreparedCreate | None:
+    customer = Customer.objects.select_related("business").get(pk=item.target_id)
+    if customer.graph_id:
+        return None
+    path = business_path(customer.business.graph_id, "customers")
+    request = BatchRequest(str(item.pk), "POST", path, customer_body(customer))
+    return _PreparedCreate(request, Customer, customer.pk)
+
+
+def _prepare_appointment_create(item: OutboxItem) -> _PreparedCreate | None:
+    appointment = _appointment(item)
+    if appointment.graph_id or appointment.is_cancelled or not appointment.is_active:
+        return None  # already in Graph, or cancelled before Graph heard of it
+    body = _body(appointment)  # _Wait while a customer has no Graph id
+    path = business_path(appointment.business.graph_id, "appointments")
+    return _PreparedCreate(
+        BatchRequest(str(item.pk), "POST", path, body),
+        Appointment,
+        appointment.pk,
+        last_attempt={"start": isoformats.format_datetime_offset(appointment.start)},
+        window=(appointment.business_id, appointment.start, appointment.end),
+    )
+
+
+_PREPARERS: dict[str, Callable[[OutboxItem], _PreparedCreate | None]] = {
+    OutboxTarget.CUSTOMER: _prepare_customer_create,
+    OutboxTarget.APPOINTMENT: _prepare_appointment_create,
 }
