@@ -1,10 +1,9 @@
 """Database side of ``bench/http_throughput.py``: a fresh ``bench_http`` database and one business.
 
-The schedule is made for throughput, not realism: a published business open around the clock
-every day, a 10-minute grid with no lead time and a year of advance, and one 10-minute service
-without questions delivered by 50 staff. A week then holds 1,008 starts x 50 staff members, and
-the year far more bookable (start, staff member) pairs than a run can take, so every booking POST
-can aim at a start nobody else is booking. Settings: ``bench/settings_http.py``.
+A published business open around the clock every day (so every booking POST can aim at a start
+nobody else is booking: a year holds far more than a run can take), a 30-minute grid with no lead
+time and a year of advance, and one 30-minute service without questions delivered by 10 staff: a
+week holds 336 starts x 10 staff members, a busy salon's page. Settings: ``bench/settings_http.py``.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ import os
 from dataclasses import dataclass
 from datetime import time, timedelta
 
-STAFF = 50
-SLOT = timedelta(minutes=10)
+STAFF = 10
+SLOT = timedelta(minutes=30)
 ZONE = "Europe/Paris"
 
 
@@ -66,7 +65,7 @@ def teardown_django() -> None:
 
 
 def load_business() -> Target:
-    """The business, its 50 staff and the service; returns how to address the service."""
+    """The business, its staff and the service; returns how to address the service."""
     from bookings.enums import DayOfWeek, StaffRole
     from bookings.models import Business, Service, StaffMember
     from bookings.values import SchedulingPolicy, WorkHours, WorkTimeSlot
@@ -94,6 +93,6 @@ def load_business() -> Target:
         )
         for n in range(STAFF)
     )
-    service = Service.objects.create(business=business, display_name="Ten minutes", default_duration=SLOT)
+    service = Service.objects.create(business=business, display_name="Half an hour", default_duration=SLOT)
     service.staff_members.set(staff)
     return Target(slug=business.slug, service_id=str(service.pk))

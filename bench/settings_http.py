@@ -28,6 +28,7 @@ DATABASES = {
 
 # The confirmation e-mail is still rendered and built on commit, as in production; it is not sent.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_IN_WORKER = True  # as deployed: e-mails are a worker's job, queued on commit
 
 # Work a booking hands to Celery (the outbox push) is queued in this process's memory: enqueued as
 # in production, but never on a broker that other runs or a real worker read.

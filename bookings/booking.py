@@ -90,7 +90,8 @@ def resolve_customer(business: Business, details: CustomerDetails) -> Customer |
         email_address=details.email_address or "",
         phones=(Phone(number=details.phone, type="mobile"),) if details.phone else (),
     )
-    customer.full_clean(validate_constraints=False)
+    # The business is the caller's own record and the id is new: nothing to look up for those.
+    customer.full_clean(exclude=["business"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():  # a savepoint: another booking may create the same customer now
             customer.save()
@@ -107,8 +108,11 @@ def resolve_customer(business: Business, details: CustomerDetails) -> Customer |
     return customer
 
 
-def _write_staff(appointment: Appointment, staff_members: Sequence[StaffMember]) -> None:
-    appointment.staff_rows.all().delete()
+def _write_staff(
+    appointment: Appointment, staff_members: Sequence[StaffMember], *, new: bool = False
+) -> None:
+    if not new:
+        appointment.staff_rows.all().delete()
     for staff_member in dict.fromkeys(staff_members):
         AppointmentStaff(appointment=appointment, staff_member=staff_member).save()
 
@@ -120,11 +124,14 @@ def refresh_blocked_ranges(appointment: Appointment) -> None:
         row.save()
 
 
-def _write_customers(appointment: Appointment, customers: Sequence[CustomerDetails]) -> None:
+def _write_customers(
+    appointment: Appointment, customers: Sequence[CustomerDetails], *, new: bool = False
+) -> None:
     if len(customers) > appointment.maximum_attendees_count:
         places = appointment.maximum_attendees_count
         raise ValidationError({"customers": f"This appointment takes at most {places} customer(s)."})
-    appointment.customer_rows.all().delete()
+    if not new:
+        appointment.customer_rows.all().delete()
     for details in customers:
         _add_customer(appointment, details)
 
@@ -164,10 +171,11 @@ def create_appointment(
         end=end or start + service.default_duration,
         **{**_defaults_from_service(service), **{k: v for k, v in fields.items() if v is not None}},
     )
-    appointment.full_clean()
+    # Business and service are records the caller holds, and the id is new: no queries for those.
+    appointment.full_clean(exclude=["business", "service"], validate_unique=False)
     appointment.save()
-    _write_staff(appointment, staff_members)
-    _write_customers(appointment, customers)
+    _write_staff(appointment, staff_members, new=True)
+    _write_customers(appointment, customers, new=True)
     if appointment.origin == Origin.PORTAL:
         _record(appointment, OutboxKind.CREATE)
     return appointment

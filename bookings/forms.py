@@ -76,6 +76,32 @@ class SlotPickerForm(forms.Form):
         return week
 
 
+class SlotQueryForm(forms.Form):
+    """The slots JSON's query string; unlike the picker's, a bad value is an error, not a default."""
+
+    MAX_DAYS = 62
+
+    tz = forms.ChoiceField(required=False)
+    staff = forms.UUIDField(required=False)
+    start = forms.DateField(required=False)
+    days = forms.IntegerField(required=False, min_value=1, max_value=MAX_DAYS)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tz"].choices = [("", ""), *time_zone_choices()]
+
+    def clean_start(self) -> date | None:
+        start = self.cleaned_data.get("start")
+        if start is not None and not (1900 <= start.year <= 8999):
+            raise ValidationError("Pick a date between the years 1900 and 8999.")
+        return start
+
+    def clean_days(self) -> int | None:
+        if not str(self.data.get("days", "")).isascii():  # int() would read other scripts' digits
+            raise ValidationError("Enter a whole number.")
+        return self.cleaned_data.get("days")
+
+
 class BookingForm(forms.Form):
     """The details page: who is booking, their answers, and the slot they picked (hidden)."""
 

@@ -297,3 +297,11 @@ def send_booking_rescheduled(row: AppointmentCustomer, *, manage_url: str) -> No
 def send_booking_cancelled(row: AppointmentCustomer, *, manage_url: str | None = None) -> None:
     """E-mail the customer that the booking is cancelled; the calendar file removes the event."""
     _send(row, CANCELLED, manage_url)
+
+
+# By name, for the task that sends them off the request (``tasks.send_booking_email``).
+SENDERS = {
+    "confirmation": send_booking_confirmation,
+    "rescheduled": send_booking_rescheduled,
+    "cancelled": send_booking_cancelled,
+}

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 
+from . import slot_cache
 from .models import OutboxItem, OutboxKind, OutboxState, OutboxTarget
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def record(
     body is read from the record at delivery anyway), so a busy record does not flood Graph.
     """
     changed = sorted(set(changed))
+    slot_cache.invalidate(business_id)
     if kind == OutboxKind.UPDATE:
         latest = (
             OutboxItem.objects.select_for_update(skip_locked=True)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from . import slot_cache
 from .models import Business, CustomQuestion, Service, ServiceQuestion, StaffMember
 
 Record = TypeVar("Record", bound=models.Model)
@@ -26,6 +27,7 @@ def save_record(instance: Record, *, creating: bool) -> Record:
     """Validate and save a business or definition: the one place their rows are written."""
     instance.full_clean(validate_unique=creating, validate_constraints=True)
     instance.save()
+    slot_cache.invalidate(instance.pk if isinstance(instance, Business) else instance.business_id)
     return instance
 
 
@@ -77,6 +79,7 @@ def delete_business(business: Business) -> None:
     business.is_published = False
     business.public_url = None
     business.save(update_fields=["is_active", "is_published", "public_url"])
+    slot_cache.invalidate(business.pk)
 
 
 def booking_page_url(business: Business) -> str:
@@ -89,6 +92,7 @@ def publish_business(business: Business) -> Business:
     business.is_published = True
     business.public_url = booking_page_url(business)
     business.save(update_fields=["is_published", "public_url"])
+    slot_cache.invalidate(business.pk)
     return business
 
 
@@ -97,6 +101,7 @@ def unpublish_business(business: Business) -> Business:
     business.is_published = False
     business.public_url = None
     business.save(update_fields=["is_published", "public_url"])
+    slot_cache.invalidate(business.pk)
     return business
 
 
@@ -143,3 +148,4 @@ def delete_definition(instance: Record) -> None:
     """Deactivate, not delete: appointments keep pointing at what they were booked with."""
     instance.is_active = False
     instance.save(update_fields=["is_active"])
+    slot_cache.invalidate(instance.business_id)

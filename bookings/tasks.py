@@ -88,3 +88,14 @@ def sweep_outbox() -> list[str]:
     for business_id in businesses:
         push_outbox.delay(business_id)
     return businesses
+
+
+@shared_task(name="bookings.send_booking_email", ignore_result=True, acks_late=True)
+def send_booking_email(kind: str, row_id: int, manage_url: str | None = None) -> None:
+    """Send a booking e-mail (``confirmation`` or ``rescheduled``) for a customer row, off the request."""
+    from . import notifications
+    from .models import AppointmentCustomer
+
+    row = AppointmentCustomer.objects.filter(pk=row_id).select_related("appointment").first()
+    if row is not None:
+        notifications.SENDERS[kind](row, manage_url=manage_url)

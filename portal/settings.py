@@ -143,6 +143,9 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Booking e-mails are sent by a Celery worker after the change commits (sent in the request when the
+# broker cannot be reached, or when this is off: the zero-setup default has no worker).
+EMAIL_IN_WORKER = env_bool("EMAIL_IN_WORKER", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@localhost")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
@@ -186,6 +189,17 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Tasks are acknowledged late, so one a worker dies with is redelivered after this long. No task is
 # ever scheduled further ahead than this (reminders and retries are beat scans over the database).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+# The cache holds short-lived answers (the booking pages' free slots). Give every web process the same
+# one (CACHE_URL=redis://…) so a booking made through one process is seen by the others at once;
+# without it each process keeps its own for at most SLOT_CACHE_SECONDS.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+}
+SLOT_CACHE_SECONDS = int(os.environ.get("SLOT_CACHE_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

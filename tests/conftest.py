@@ -55,6 +55,14 @@ def plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts without cached slots from another (the cache is per process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def no_push_on_commit(settings):
     """Tests that are not about delivery leave outbox rows alone instead of publishing to a broker;
     the delivery tests run ``sync.push`` themselves or turn this back on with a real worker."""

@@ -47,10 +47,6 @@ class MirroredResource(Timestamped):
     class Meta:
         abstract = True
 
-    @property
-    def api_id(self) -> str:
-        return str(self.id)
-
     def save(self, *args, **kwargs) -> None:
         """Save, but never blank out a Graph id that arrived meanwhile.
 
@@ -65,3 +61,7 @@ class MirroredResource(Timestamped):
                 if not field.primary_key and field.name != "graph_id"
             ]
         super().save(*args, **kwargs)
+
+    @property
+    def api_id(self) -> str:
+        return str(self.id)

@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from .. import slot_cache
 from ..enums import Origin
 from ..graph import calendar_mapping
 from ..graph.calendar_mapping import CustomerInfo, MappedAppointment
@@ -226,6 +227,7 @@ def _complete(target: _Target, fetch: Any, now: datetime) -> CalendarRefresh:
         with transaction.atomic():
             business = Business.objects.select_for_update().get(pk=target.pk)  # one refresh at a time
             result = _Apply(business, snapshot, now).run()
+            slot_cache.invalidate(business.pk)
     except GraphError as error:
         result = CalendarRefresh(target.graph_id, target.start, target.end, error=str(error))
     except Exception as error:  # a bug must cost one business's refresh, not every business's

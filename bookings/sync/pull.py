@@ -26,6 +26,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import slot_cache
 from ..enums import Origin, SyncState
 from ..graph import mapping
 from ..graph.client import GraphClient
@@ -170,6 +171,7 @@ def _complete(run: SyncRun, fetch: Callable[[], Snapshot]) -> None:
         snapshot = fetch()
         with transaction.atomic():
             run.business = apply_snapshot(snapshot, run)
+            slot_cache.invalidate(run.business.pk)
     except (GraphError, mapping.MappingError, ValidationError) as error:
         _fail(run, ("" if isinstance(error, GraphError) else "Bad business: ") + _describe(error))
     except Exception as error:  # a bug must cost one business's sync, not every business's

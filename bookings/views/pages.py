@@ -6,29 +6,28 @@ domain errors come back here once to become form errors or a "just taken" choice
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import notifications, selectors
+from .. import selectors, slot_cache
 from ..booking import CustomerDetails, book, nearby_slots
 from ..display import customer_zone, local_window, slot_value, slots_by_day, week_start
 from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
-from ..forms import BookingForm, SlotPickerForm
+from ..forms import BookingForm, SlotPickerForm, SlotQueryForm
 from ..manage_links import manage_token
 from ..models import AppointmentCustomer, Business, Service
-from .common import booking_context, local_slots, parse_slot, send_quietly
+from .common import booking_context, local_slots, parse_slot, send_after_commit
 
 DAYS_SHOWN = 7
 # How far past an empty week the picker looks for the next free day to offer.
 NEXT_FREE_REACH = timedelta(days=62)
-MAX_JSON_DAYS = 62
 
 
 def _business_or_404(slug: str) -> Business:
@@ -73,14 +72,19 @@ def service_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
     now = timezone.now()
     today = now.astimezone(zone).date()
     first_day = week_start(query.get("week"), today)
-    start, end = local_window(first_day, DAYS_SHOWN, zone)
-    slots = selectors.slots_for_service(service=service, start=start, end=end, now=now, staff_id=staff_id)
-    next_free = None
-    if not slots:
+
+    def compute() -> tuple[tuple, date | None]:
+        start, end = local_window(first_day, DAYS_SHOWN, zone)
+        slots = selectors.slots_for_service(service=service, start=start, end=end, now=now, staff_id=staff_id)
+        if slots:
+            return slots, None
         later = selectors.slots_for_service(
             service=service, start=end, end=end + NEXT_FREE_REACH, now=now, staff_id=staff_id
         )
-        next_free = later[0].start.astimezone(zone).date() if later else None
+        return slots, (later[0].start.astimezone(zone).date() if later else None)
+
+    parts = ("week", service.pk, first_day, zone.key, staff_id)
+    slots, next_free = slot_cache.cached(business.pk, parts, now, compute)
     chosen = {"tz": zone.key, "staff": staff_id or ""}
     return render(
         request,
@@ -101,35 +105,29 @@ def service_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
 
 
 @require_GET
-def slots_json(request: HttpRequest, slug: str, service_id: uuid.UUID) -> JsonResponse:
+def slots_json(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpResponse:
     """Free slots as JSON for scripts on the booking page: ``?start=YYYY-MM-DD&days=N&tz=&staff=``.
 
     Times are given in UTC and in the zone asked for; an unknown zone falls back to the business's.
     """
+    query = SlotQueryForm(request.GET)
+    if not query.is_valid():
+        return JsonResponse({"errors": query.errors.get_json_data()}, status=400)
+    now = timezone.now()
+    parts = ("json", service_id, *(query.cleaned_data.get(name) for name in ("start", "days", "tz", "staff")))
+    # A popular week is served from the cache before any query: the encoded body is what is kept.
+    known_business = slot_cache.business_of(slug)
+    if known_business is not None and (body := slot_cache.lookup(known_business, parts, now)) is not None:
+        return HttpResponse(body, content_type="application/json")
     business = _business_or_404(slug)
     service = _service_or_404(business, service_id)
-    picker = SlotPickerForm(
-        {
-            "tz": request.GET.get("tz", ""),
-            "staff": request.GET.get("staff", ""),
-            "week": request.GET.get("start"),
-        },
-        staff_members=selectors.service_staff(service),
-    )
-    if not picker.is_valid():
-        return JsonResponse({"errors": picker.errors.get_json_data()}, status=400)
-    days = request.GET.get("days", "7")
-    if not (days.isascii() and days.isdigit() and 1 <= int(days) <= MAX_JSON_DAYS):
-        error = {"days": [{"message": f"Give 1 to {MAX_JSON_DAYS} days."}]}
-        return JsonResponse({"errors": error}, status=400)
-    zone = customer_zone(picker.cleaned_data.get("tz"), business.zone)
-    now = timezone.now()
-    first_day = week_start(picker.cleaned_data.get("week"), now.astimezone(zone).date())
-    start, end = local_window(first_day, int(days), zone)
+    zone = customer_zone(query.cleaned_data.get("tz"), business.zone)
+    first_day = week_start(query.cleaned_data.get("start"), now.astimezone(zone).date())
+    start, end = local_window(first_day, query.cleaned_data.get("days") or 7, zone)
     slots = selectors.slots_for_service(
-        service=service, start=start, end=end, now=now, staff_id=picker.cleaned_data.get("staff") or None
+        service=service, start=start, end=end, now=now, staff_id=query.cleaned_data.get("staff")
     )
-    return JsonResponse(
+    body = json.dumps(
         {
             "timeZone": zone.key,
             "slots": [
@@ -143,6 +141,9 @@ def slots_json(request: HttpRequest, slug: str, service_id: uuid.UUID) -> JsonRe
             ],
         }
     )
+    slot_cache.remember_business(slug, business.pk)
+    slot_cache.store(business.pk, parts, now, body)
+    return HttpResponse(body, content_type="application/json")
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,8 +200,7 @@ def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
         row.customer.user = user
         row.customer.save(update_fields=["user"])
     manage_url = request.build_absolute_uri(reverse("bookings:manage", args=[manage_token(row)]))
-    confirm = notifications.send_booking_confirmation
-    transaction.on_commit(lambda: send_quietly(confirm, row, manage_url=manage_url))
+    send_after_commit("confirmation", row, manage_url=manage_url)
     return redirect(f"{reverse('bookings:manage', args=[manage_token(row)])}?booked=1")
 
 
