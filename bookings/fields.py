@@ -7,6 +7,7 @@ database stays readable and the admin edits it as JSON that is validated on save
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -81,6 +82,13 @@ class ValueField(models.JSONField):
         return value.to_graph()
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if isinstance(value, str) and len(value) <= _MEMO_MAX_TEXT:
+            # Typed values are frozen, so rows holding the same JSON (every staff member's working
+            # hours, say) share one decoded value instead of decoding it on every read.
+            return _decoded(self, value)
+        return self._load_db(value, expression, connection)
+
+    def _load_db(self, value: Any, expression: Any, connection: Any) -> Any:
         data = super().from_db_value(value, expression, connection)
         try:
             return self.load(data)
@@ -118,3 +126,17 @@ class ValueField(models.JSONField):
 
     def formfield(self, **kwargs: Any) -> forms.Field:
         return json_formfield(self, **kwargs)
+
+
+_MEMO_MAX_TEXT = 20_000
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_text(field: ValueField, text: str) -> Any:
+    return field._load_db(text, None, None)  # JSON text needs neither expression nor connection
+
+
+def _decoded(field: ValueField, text: str) -> Any:
+    value = _decoded_text(field, text)
+    # A raw (not typed) fallback is a mutable dict or list: never share that between rows.
+    return value if not isinstance(value, dict | list) else field._load_db(text, None, None)
