@@ -20,7 +20,7 @@ from .. import selectors, slot_cache
 from ..booking import CustomerDetails, book, nearby_slots
 from ..display import customer_zone, local_window, slot_value, slots_by_day, week_start
 from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
-from ..forms import BookingForm, SlotPickerForm, SlotQueryForm
+from ..forms import BookingForm, SlotPickerForm, SlotQueryForm, time_zone_choices
 from ..manage_links import manage_token
 from ..models import AppointmentCustomer, Business, Service
 from .common import booking_context, local_slots, parse_slot, send_after_commit
@@ -93,6 +93,7 @@ def service_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
             **booking_context(business, service),
             "picker": picker,
             "zone": zone,
+            "zone_choices": time_zone_choices(),
             "days": slots_by_day(slots, zone, first_day, DAYS_SHOWN),
             "first_day": first_day,
             "previous_week": first_day - timedelta(days=DAYS_SHOWN) if first_day > today else None,
