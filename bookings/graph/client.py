@@ -265,6 +265,9 @@ class GraphClient:
                     and request.method.upper() in IDEMPOTENT_METHODS
                 )
                 blocked = response.status == 424 and any(d in retry for d in request.depends_on)
+                wait = parse_retry_after(header_value(response.headers, "Retry-After"))
+                if wait is not None and wait > (self._max_inline_wait or math.inf):
+                    transient = False  # as for single requests: a long wait is the caller's to schedule
                 if (transient or blocked) and attempt < self._max_retries:
                     retry[request.id] = response
                 else:

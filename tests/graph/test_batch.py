@@ -3,7 +3,7 @@
 import pytest
 
 from bookings.graph import BatchRequest, business_path
-from tests.graph.conftest import CONTOSO, FABRIKAM, statuses
+from tests.graph.conftest import CONTOSO, FABRIKAM, client_for, statuses
 from tests.graph_emulator.demo import BENTO, KAISEKI
 
 
@@ -80,6 +80,14 @@ def test_inner_429_is_retried_with_its_dependents_after_retry_after(demo_emulato
     assert statuses(demo_emulator, "GET", f"/services/{BENTO}") == [429, 200]
     assert statuses(demo_emulator, "GET", "/bookingCurrencies/USD") == [200]  # not resent
     assert naps == [2]
+
+
+def test_an_inner_429_asking_for_a_long_wait_is_returned_for_the_caller_to_schedule(demo_emulator, naps):
+    demo_emulator.faults.add(method="GET", path=f"/services/{BENTO}$", status=429, retry_after=120)
+    with client_for(demo_emulator, naps, max_inline_wait=5) as client:
+        responses = client.batch([BatchRequest("bento", "GET", business_path(CONTOSO, "services", BENTO))])
+    assert responses["bento"].status == 429
+    assert naps == []  # no thread sleeps two minutes; the outbox item waits instead
 
 
 def test_inner_503_of_a_create_is_returned_not_resent(demo_emulator, graph):
