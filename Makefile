@@ -32,7 +32,7 @@ install: $(PY)
 # The portal talks to it exactly as to a real tenant (app-only msal sign-in against the emulator's
 # https authority, whose test CA is trusted through SSL_CERT_FILE).
 SANDBOX_PORT ?= 8001
-SANDBOX_ENV := DJANGO_DEBUG=1 \
+SANDBOX_ENV := DJANGO_DEBUG=1 CELERY_TASK_ALWAYS_EAGER=1 \
 	GRAPH_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT)/v1.0 \
 	GRAPH_AUTHORITY_HOST=https://127.0.0.1:$(SANDBOX_PORT) \
 	GRAPH_TENANT_ID=contoso GRAPH_CLIENT_ID=portal-client GRAPH_CLIENT_SECRET=portal-secret GRAPH_AUTH_MODE=app \

@@ -186,6 +186,9 @@ CELERY_TIMEZONE = "UTC"
 # the sweeper re-enqueues it, so a web request must not hang on a Redis outage.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Run tasks in the calling process instead of a worker: `make run` uses it so bookings reach the
+# sandbox tenant with no Redis or worker running. Never in production.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Tasks are acknowledged late, so one a worker dies with is redelivered after this long. No task is
 # ever scheduled further ahead than this (reminders and retries are beat scans over the database).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
