@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 import re
 import threading
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -42,11 +43,60 @@ class FaultRule:
         return float(self.timeout or 0)
 
 
+# What ``Faults.add_random`` can draw, each as the one-off rule it becomes.
+RANDOM_KINDS = ("429", "503", "timeout", "reset", "lost_response")
+
+
+@dataclass
+class RandomFaults:
+    """A seeded chance per matching request of one transient fault, drawn from ``kinds`` by weight:
+    ``"429"`` and ``"503"`` (with ``retry_after``, else the emulator's), ``"timeout"`` (the connection
+    held ``hold_seconds``, then reset: nothing was done), ``"reset"`` (no reply, nothing done) and
+    ``"lost_response"`` (the request is carried out, then the connection is reset).
+
+    Set ``rate`` to 0 to pause it; ``counts`` says how often each kind was drawn."""
+
+    rate: float
+    kinds: dict[str, float]
+    method: str | None
+    path: re.Pattern[str]
+    hold_seconds: float
+    retry_after: float | None
+    seed: int
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.kinds) - set(RANDOM_KINDS)
+        if unknown or not self.kinds:
+            raise ValueError(f"random fault kinds must be some of {RANDOM_KINDS}, not {sorted(unknown)}")
+        self._random = random.Random(self.seed)
+
+    def draw(self, method: str, path: str) -> FaultRule | None:
+        """The rule for this request, or None (called under the ``Faults`` lock)."""
+        wanted = (self.method or "*").upper()
+        if wanted not in ("*", method.upper()) or self.path.search(path) is None:
+            return None
+        if self.rate <= 0 or self._random.random() >= self.rate:
+            return None
+        kind = self._random.choices(list(self.kinds), weights=list(self.kinds.values()))[0]
+        self.counts[kind] += 1
+        rule = FaultRule(method=method, path=self.path, hits=1)
+        if kind in ("429", "503"):
+            rule.status, rule.retry_after = int(kind), self.retry_after
+        elif kind == "timeout":
+            rule.timeout = self.hold_seconds
+        elif kind == "reset":
+            rule.reset = True
+        else:
+            rule.lose_response = True
+        return rule
+
+
 class Faults:
     """The rules of one emulator, matched in the order they were added (thread-safe)."""
 
     def __init__(self) -> None:
-        self._rules: list[FaultRule] = []
+        self._rules: list[FaultRule | RandomFaults] = []
         self._lock = threading.Lock()
 
     def add(
@@ -80,12 +130,41 @@ class Faults:
             self._rules.append(rule)
         return rule
 
+    def add_random(
+        self,
+        rate: float,
+        kinds: Mapping[str, float] | tuple[str, ...] = RANDOM_KINDS,
+        *,
+        method: str | None = "*",
+        path: str = r".*",
+        hold_seconds: float = 30.0,
+        retry_after: float | None = None,
+        seed: int = 0,
+    ) -> RandomFaults:
+        """Fault a share ``rate`` of the matching requests (until cleared), each with one of ``kinds``
+        (names from ``RANDOM_KINDS``, equally likely, or a mapping name -> weight). Unlike
+        ``fault_rate`` (503/429 only) this mixes transport faults in: the chaos a worker must survive.
+        """
+        weights = dict(kinds) if isinstance(kinds, Mapping) else dict.fromkeys(kinds, 1.0)
+        rule = RandomFaults(
+            rate=rate,
+            kinds=weights,
+            method=method,
+            path=re.compile(path, re.IGNORECASE),
+            hold_seconds=hold_seconds,
+            retry_after=retry_after,
+            seed=seed,
+        )
+        with self._lock:
+            self._rules.append(rule)
+        return rule
+
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
 
     @property
-    def rules(self) -> list[FaultRule]:
+    def rules(self) -> list[FaultRule | RandomFaults]:
         with self._lock:
             return list(self._rules)
 
@@ -93,6 +172,10 @@ class Faults:
         """The first live rule matching this request, counted as used once."""
         with self._lock:
             for rule in self._rules:
+                if isinstance(rule, RandomFaults):
+                    if (drawn := rule.draw(method, path)) is not None:
+                        return drawn
+                    continue
                 if (rule.times is None or rule.hits < rule.times) and rule.matches(method, path):
                     rule.hits += 1
                     return rule
@@ -100,7 +183,8 @@ class Faults:
 
 
 class Chaos:
-    """The CLI's ``--fault-rate``: a seeded chance of a transient 503 or 429 per Graph request."""
+    """The CLI's ``--fault-rate``: a seeded chance of a transient 503 or 429 per Graph request
+    (``Faults.add_random`` mixes timeouts, resets and lost responses in as well)."""
 
     def __init__(self, rate: float, seed: int) -> None:
         self.rate = rate

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import httpx
 import pytest
 
 from tests.graph_emulator import start_emulator
+from tests.graph_emulator.faults import Faults
 
 from .support import CONTOSO, FABRIKAM, app_client, business_path, client, odata_error
 
@@ -122,3 +124,48 @@ def test_client_request_id_is_echoed(demo_emulator):
     assert error["innerError"]["client-request-id"] == "def-456"
     assert error["innerError"]["request-id"] == missing.headers["request-id"]
     assert ("GET", f"/v1.0/solutions/bookingBusinesses/{CONTOSO}", 200, "abc-123") in demo_emulator.requests
+
+
+def test_random_faults_mix_every_kind_and_lost_writes_are_applied(demo_emulator):
+    chaos = demo_emulator.faults.add_random(
+        0.5, method="*", path=r"/customers$", hold_seconds=1, retry_after=0.01, seed=3
+    )
+    outcomes = []
+    with app_client(demo_emulator, timeout=0.3) as http:
+        for number in range(60):
+            try:
+                status = http.post(
+                    business_path(CONTOSO, "customers"), json={"displayName": f"Chaos {number}"}
+                ).status_code
+            except httpx.TransportError as error:
+                status = type(error).__name__
+            outcomes.append(status)
+        chaos.rate = 0
+        assert http.get(business_path(CONTOSO, "customers")).status_code == 200
+
+    assert set(chaos.counts) == {"429", "503", "timeout", "reset", "lost_response"}
+    assert outcomes.count(429) == chaos.counts["429"] and outcomes.count(503) == chaos.counts["503"]
+    assert outcomes.count("ReadTimeout") == chaos.counts["timeout"]
+    names = [c["displayName"] for c in demo_emulator.items(CONTOSO, "customers")]
+    written = sum(1 for name in names if name.startswith("Chaos"))
+    assert written == outcomes.count(201) + chaos.counts["lost_response"]  # lost replies, kept writes
+
+
+def test_random_faults_are_seeded_and_weighted():
+    def kinds(seed: int) -> list[str]:
+        emulator = start_emulator(seed="demo")
+        chaos = emulator.faults.add_random(1.0, {"503": 3, "reset": 1}, seed=seed)
+        try:
+            with client(emulator) as http:
+                for _ in range(40):
+                    with contextlib.suppress(httpx.TransportError):
+                        http.get(business_path(FABRIKAM))
+            return sorted(chaos.counts.elements())
+        finally:
+            emulator.stop()
+
+    first = kinds(5)
+    assert first == kinds(5)
+    assert set(first) == {"503", "reset"} and first.count("503") > first.count("reset")
+    with pytest.raises(ValueError):
+        Faults().add_random(0.1, ("418",))
