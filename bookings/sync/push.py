@@ -143,7 +143,28 @@ def _deliver_in_thread(client: GraphClient, item: OutboxItem, clock: Callable[[]
 
 def deliver(client: GraphClient, item: OutboxItem, *, now: datetime) -> PushSummary:
     """Send one claimed item and record the outcome on it."""
+    if not _renew_lease(item, now):
+        return PushSummary()
     return _settle(item, now, lambda summary: _HANDLERS[(item.target_type, item.kind)](client, item, summary))
+
+
+def _renew_lease(item: OutboxItem, now: datetime) -> bool:
+    """Extend this worker's lease just before the item is sent; False if the lease is gone.
+
+    A claim is worked through item by item, so a slow claim can outlive the lease it was given; the
+    sweeper then hands its later items to another worker. Sending such an item anyway could create
+    it twice: the other worker's create may be in flight with no answer yet, and this worker's stale
+    copy (first attempt, nothing noted) would not look it up first.
+    """
+    lease_end = now + _lease()
+    renewed = OutboxItem.objects.filter(
+        pk=item.pk, state=OutboxState.IN_FLIGHT, lease_expires_at=item.lease_expires_at
+    ).update(lease_expires_at=lease_end)
+    if not renewed:
+        logger.warning("outbox item %s was handed to another worker (lease expired); not sent", item.pk)
+        return False
+    item.lease_expires_at = lease_end
+    return True
 
 
 def _settle(item: OutboxItem, now: datetime, attempt: Callable[[PushSummary], bool]) -> PushSummary:
@@ -534,6 +555,8 @@ def deliver_batch(
     sending: list[tuple[OutboxItem, _PreparedCreate]] = []
     now = clock()
     for item in items:
+        if not _renew_lease(item, now):
+            continue
         try:
             prepared = _PREPARERS[item.target_type](item)
         except Exception as error:  # _Wait, or the database: settled as a single attempt would be

@@ -24,8 +24,10 @@ from django.utils import timezone
 from bookings import booking
 from bookings.booking import CustomerDetails
 from bookings.enums import Origin
+from bookings.graph.paths import business_path
 from bookings.isoformats import parse_datetime_time_zone
 from bookings.models import Appointment, Business, Customer, OutboxItem, OutboxState, Service, StaffMember
+from bookings.sync.push import claim_due, deliver, deliver_batch, push_due, sweep
 from portal.celery import app as celery_app
 from tests.celery_worker import CeleryProcess, PrivateRedis, beat, worker
 
@@ -273,3 +275,45 @@ def test_a_thousand_bookings_reach_graph_exactly_once_through_faults_a_killed_wo
 
     # Throttling: never more than Bookings' 4 requests at once for the mailbox.
     assert demo_emulator.max_concurrency[CONTOSO.lower()] <= 4
+
+
+@pytest.mark.parametrize("send", ["single", "batch"])
+def test_a_worker_whose_lease_was_handed_on_sends_nothing(demo_emulator, settings, send):
+    """Found by the run above: a claim is worked through item by item, so a slow worker can still hold
+    items whose lease expired and which another worker has sent since, its answer lost. The slow
+    worker's stale copy (a first attempt, nothing noted) would create them again without a look-up."""
+    with emulator_client(demo_emulator, max_inline_wait=5) as graph:
+        sync_one(graph)
+        contoso = Business.objects.get(graph_id__iexact=CONTOSO)
+        service, dana = Service.objects.get(graph_id=BENTO), StaffMember.objects.get(graph_id=DANA)
+        first = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+
+        def book(hour: int) -> None:
+            guest = CustomerDetails(name="Guest", email_address="guest@chaos.example")
+            booking.create_appointment(
+                business=contoso,
+                service=service,
+                start=first + timedelta(hours=hour),
+                staff_members=[dana],
+                customers=[guest],
+            )
+
+        book(0)
+        push_due(graph)  # the customer is in Graph: what follows are two appointment creates
+        listed = len(graph.list_all(business_path(CONTOSO, "appointments")))
+        book(1)
+        book(2)
+        claimed_at = timezone.now()
+        stale = claim_due(now=claimed_at)  # this worker claims both, then stalls past the lease
+        handed_on = claimed_at + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)
+        sweep(now=handed_on)
+        demo_emulator.faults.add(method="POST", path=r"/appointments$", lose_response=True, times=2)
+        push_due(graph, clock=lambda: handed_on)  # another worker sends both; the answers are lost
+
+        if send == "single":
+            for item in stale:
+                deliver(graph, item, now=claimed_at)
+        else:
+            deliver_batch(graph, stale, clock=lambda: claimed_at)
+
+        assert len(graph.list_all(business_path(CONTOSO, "appointments"))) == listed + 2
