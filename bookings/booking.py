@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import outbox, selectors
+from . import notices, outbox, selectors
 from .answers import answers_for_service
 from .availability import Slot, auto_assign
 from .enums import Origin
@@ -308,6 +308,7 @@ def book(
     staff_id: Any = None,
     answers: Mapping[str, str | Sequence[str]] | None = None,
     now: datetime,
+    confirm: bool = True,
 ) -> Appointment:
     """Book ``service`` at ``start`` (UTC) for a customer, as the booking page offered it.
 
@@ -334,7 +335,10 @@ def book(
             already = _booked_by_request(customer.request_key)
             if already is not None:
                 return already
-            return _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
+            appointment = _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
+            if confirm:
+                notices.on_booked(appointment.customer_rows.order_by("-id").first(), now=now)
+            return appointment
     except (_SlotGone, IntegrityError) as error:
         # The same form may have won the race from another tab or a double click: that is its booking.
         already = _booked_by_request(customer.request_key)

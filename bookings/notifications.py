@@ -250,6 +250,7 @@ class Kind:
 CONFIRMATION = Kind("confirmation", "Booking confirmed", cancelled=False)
 RESCHEDULED = Kind("rescheduled", "Booking rescheduled", cancelled=False)
 CANCELLED = Kind("cancelled", "Booking cancelled", cancelled=True)
+REMINDER = Kind("reminder", "Reminder", cancelled=False)
 
 
 def _tidy_text(text: str) -> str:
@@ -258,11 +259,11 @@ def _tidy_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def _send(row: AppointmentCustomer, kind: Kind, manage_url: str | None) -> None:
+def _send(row: AppointmentCustomer, kind: Kind, manage_url: str | None, message: str = "") -> None:
     if not row.email_address:
         return
     details = booking_details(row, manage_url=manage_url)
-    context = {"booking": details}
+    context = {"booking": details, "message": message}
     text = _tidy_text(render_to_string(f"bookings/email/{kind.template}.txt", context))
     html = render_to_string(f"bookings/email/{kind.template}.html", context)
     business_email = row.appointment.business.email
@@ -299,9 +300,6 @@ def send_booking_cancelled(row: AppointmentCustomer, *, manage_url: str | None =
     _send(row, CANCELLED, manage_url)
 
 
-# By name, for the task that sends them off the request (``tasks.send_booking_email``).
-SENDERS = {
-    "confirmation": send_booking_confirmation,
-    "rescheduled": send_booking_rescheduled,
-    "cancelled": send_booking_cancelled,
-}
+def send_booking_reminder(row: AppointmentCustomer, *, manage_url: str, message: str = "") -> None:
+    """Remind the customer of their booking, with the service's own reminder text if it has one."""
+    _send(row, REMINDER, manage_url, message)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
-from . import selectors
+from . import notices, selectors
 from .answers import raw_answers
 from .availability import auto_assign
 from .booking import (
@@ -63,6 +63,7 @@ def cancel_booking(row: AppointmentCustomer, *, message: str = "", now: datetime
     row = _locked(row)
     check_changeable(row, now=now)
     appointment = row.appointment
+    notices.on_cancelled(row)
     if appointment.customer_rows.exclude(pk=row.pk).exists():
         remove_customer(row)
         return appointment
@@ -123,6 +124,7 @@ def _move_in_place(row: AppointmentCustomer, *, start: datetime, now: datetime) 
             {"start": slot.start, "end": slot.end},
             staff_members=[StaffMember.objects.get(pk=staff_id)],
         )
+    notices.on_moved(row, now=now)
     return row
 
 
@@ -144,18 +146,27 @@ def _move_seat(row: AppointmentCustomer, *, start: datetime, now: datetime) -> A
         request_key=new_key,
     )
     answers = raw_answers(row.custom_question_answers)
-    book(service=row.appointment.service, start=start, customer=details, answers=answers, now=now)
+    book(
+        service=row.appointment.service,
+        start=start,
+        customer=details,
+        answers=answers,
+        now=now,
+        confirm=False,
+    )
     moved = AppointmentCustomer.objects.select_related("appointment").get(request_key=new_key)
     old_key = row.request_key
     _leave(row)
     if old_key:
         moved.request_key = old_key
         moved.save(update_fields=["request_key"])
+    notices.on_moved(moved, now=now)
     return moved
 
 
 def _leave(row: AppointmentCustomer) -> None:
     """Free the customer's seat: drop their row, or cancel the appointment if they were alone."""
+    notices.on_cancelled(row)
     appointment = row.appointment
     if appointment.customer_rows.exclude(pk=row.pk).exists():
         remove_customer(row)

@@ -90,12 +90,9 @@ def sweep_outbox() -> list[str]:
     return businesses
 
 
-@shared_task(name="bookings.send_booking_email", ignore_result=True, acks_late=True)
-def send_booking_email(kind: str, row_id: int, manage_url: str | None = None) -> None:
-    """Send a booking e-mail (``confirmation`` or ``rescheduled``) for a customer row, off the request."""
-    from . import notifications
-    from .models import AppointmentCustomer
+@shared_task(name="bookings.send_notices", ignore_result=True)
+def send_notices() -> int:
+    """Send the booking e-mails that are due (beat, every minute; and after each booking)."""
+    from .notices import send_due
 
-    row = AppointmentCustomer.objects.filter(pk=row_id).select_related("appointment").first()
-    if row is not None:
-        notifications.SENDERS[kind](row, manage_url=manage_url)
+    return send_due(now=timezone.now())

@@ -143,8 +143,8 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-# Booking e-mails are sent by a Celery worker after the change commits (sent in the request when the
-# broker cannot be reached, or when this is off: the zero-setup default has no worker).
+# Booking e-mails (bookings/notices.py) are sent by a Celery worker after the change commits, and
+# by beat's scan every minute; off (the zero-setup default, no worker), the request sends them.
 EMAIL_IN_WORKER = env_bool("EMAIL_IN_WORKER", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@localhost")
 
@@ -281,6 +281,11 @@ OUTBOX_PUSH_BUDGET_SECONDS = float(os.environ.get("OUTBOX_PUSH_BUDGET_SECONDS", 
 # DESIGN §4.6: the portal sends its own confirmation (with the manage link), so pushed appointments
 # carry optOutOfCustomerEmail unless the owner prefers Bookings' e-mails.
 BOOKINGS_SENDS_CUSTOMER_EMAIL = env_bool("BOOKINGS_SENDS_CUSTOMER_EMAIL", False)
+CELERY_BEAT_SCHEDULE["send-notices"] = {
+    "task": "bookings.send_notices",
+    "schedule": 60.0,
+    "options": {"expires": 60.0},
+}
 CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
     "task": "bookings.sweep_outbox",
     "schedule": float(OUTBOX_SWEEP_SECONDS),

@@ -27,6 +27,7 @@ from bookings.models import (
     Customer,
     CustomQuestion,
     GraphConnection,
+    Notice,
     OutboxItem,
     Service,
     ServiceQuestion,
@@ -44,9 +45,9 @@ REGISTERED = sorted(
 # Edited as inlines of their parent (Service or Appointment), not on pages of their own.
 INLINE_ONLY = {ServiceQuestion, AppointmentStaff, AppointmentCustomer}
 # Made by commands and sync, not typed in: no add page (GraphConnection is one row, made on demand).
-NOT_ADDED_HERE = {ApiToken, SyncRun, GraphConnection, OutboxItem, StaffBusyInterval}
+NOT_ADDED_HERE = {ApiToken, SyncRun, GraphConnection, OutboxItem, StaffBusyInterval, Notice}
 # Logs of what happened, read but never edited: no change form to save.
-READ_ONLY = {SyncRun, OutboxItem, StaffBusyInterval}
+READ_ONLY = {SyncRun, OutboxItem, StaffBusyInterval, Notice}
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 
@@ -129,6 +130,7 @@ def make_business(tag: str) -> SimpleNamespace:
     outbox_item = OutboxItem.objects.create(
         business=business, kind="create", target_type="appointment", target_id=appointment.pk
     )
+    notice = Notice.objects.create(kind="confirmation", appointment=appointment, due_at=START)
     busy = StaffBusyInterval.objects.create(
         staff_member=dana, start=START, end=START + timedelta(hours=1), fetched_at=START
     )
@@ -145,6 +147,7 @@ def make_business(tag: str) -> SimpleNamespace:
         sync_run=sync_run,
         outbox_item=outbox_item,
         busy=busy,
+        notice=notice,
         graph_connection=GraphConnection.current(),
     )
 

@@ -1,4 +1,5 @@
-"""What is on its way to Microsoft Graph: the outbox, with dead items and a retry, and busy time.
+"""What is on its way out: changes for Microsoft Graph (the outbox, with dead items and a retry),
+customers' booking e-mails, and the busy time read back from Graph.
 
 Outbox rows are written by the booking and editing code only; here they are read, and dead ones
 (Graph refused them, or they failed too often) are sent again after the owner fixed the cause.
@@ -10,7 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from ..models import OutboxItem, StaffBusyInterval
+from ..models import Notice, OutboxItem, StaffBusyInterval
 from ..outbox import request_push
 from ..sync.push import retry_dead
 from .common import plural
@@ -70,4 +71,21 @@ class StaffBusyIntervalAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: StaffBusyInterval | None = None) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Read-only: booking e-mails are queued by bookings and sent by the scan."""
+
+    list_display = ("due_at", "kind", "row", "sent_at", "attempts", "last_error")
+    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
+    list_select_related = ("row", "appointment")
+    date_hierarchy = "due_at"
+    readonly_fields = [field.name for field in Notice._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Notice | None = None) -> bool:
         return False

@@ -5,6 +5,7 @@ from .business import Business
 from .busy import BusyStatus, StaffBusyInterval
 from .currency import Currency
 from .customer import Customer
+from .notice import Notice, NoticeKind
 from .outbox import OutboxItem, OutboxKind, OutboxState, OutboxTarget
 from .question import CustomQuestion
 from .service import Service, ServiceQuestion
@@ -23,6 +24,8 @@ __all__ = [
     "CustomQuestion",
     "Customer",
     "GraphConnection",
+    "Notice",
+    "NoticeKind",
     "OutboxItem",
     "OutboxKind",
     "OutboxState",

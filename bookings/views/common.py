@@ -8,11 +8,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from .. import notifications
 from ..availability import Slot
 from ..display import LocalSlot, duration_label, price_label
 from ..forms import SlotStart
@@ -51,21 +48,3 @@ def send_quietly(send: Callable[..., None], *args: Any, **kwargs: Any) -> None:
         send(*args, **kwargs)
     except Exception:  # any transport error: the change is made either way, so log it for the owner
         logger.exception("could not send %s", getattr(send, "__name__", "e-mail"))
-
-
-def send_after_commit(kind: str, row: Any, *, manage_url: str | None) -> None:
-    """Queue a booking e-mail for a worker once the change commits, so the page does not wait for
-    the mail server; if no worker can be reached it is sent here and now instead."""
-
-    def queue() -> None:
-        from ..tasks import send_booking_email
-
-        if settings.EMAIL_IN_WORKER:
-            try:
-                send_booking_email.delay(kind, row.pk, manage_url)
-                return
-            except Exception:  # the broker is down: the customer still gets their e-mail
-                logger.warning("could not queue the %s e-mail; sending it now", kind, exc_info=True)
-        send_quietly(notifications.SENDERS[kind], row, manage_url=manage_url)
-
-    transaction.on_commit(queue)

@@ -22,7 +22,7 @@ from ..forms import CancelForm, RescheduleForm, SlotPickerForm
 from ..manage_links import manage_token, row_id_for_token
 from ..models import AppointmentCustomer
 from ..self_service import cancel_booking, change_deadline, check_changeable, reschedule_booking
-from .common import booking_context, local_slots, send_after_commit, send_quietly
+from .common import booking_context, local_slots, send_quietly
 
 DAYS_SHOWN = 7
 
@@ -166,8 +166,6 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             except (BookingNotChangeable, OutsideLeadTime):
                 return _render_manage(request, row, status=409)
             else:
-                moved_url = _manage_url(request, moved)
-                send_after_commit("rescheduled", moved, manage_url=moved_url)
                 return redirect(f"{reverse('bookings:manage', args=[manage_token(moved)])}?moved=1")
         else:
             error = "Please pick a time from the list."

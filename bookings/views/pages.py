@@ -23,7 +23,7 @@ from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
 from ..forms import BookingForm, SlotPickerForm, SlotQueryForm, time_zone_choices
 from ..manage_links import manage_token
 from ..models import AppointmentCustomer, Business, Service
-from .common import booking_context, local_slots, parse_slot, send_after_commit
+from .common import booking_context, local_slots, parse_slot
 
 DAYS_SHOWN = 7
 # How far past an empty week the picker looks for the next free day to offer.
@@ -200,8 +200,6 @@ def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
     if user is not None and row.customer and row.customer.user_id is None:
         row.customer.user = user
         row.customer.save(update_fields=["user"])
-    manage_url = request.build_absolute_uri(reverse("bookings:manage", args=[manage_token(row)]))
-    send_after_commit("confirmation", row, manage_url=manage_url)
     return redirect(f"{reverse('bookings:manage', args=[manage_token(row)])}?booked=1")
 
 
