@@ -8,14 +8,25 @@ Microsoft Graph.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from . import slot_cache
-from .models import Business, CustomQuestion, Service, ServiceQuestion, StaffMember
+from . import outbox, slot_cache
+from .models import (
+    Appointment,
+    Business,
+    Customer,
+    CustomQuestion,
+    OutboxKind,
+    OutboxTarget,
+    Service,
+    ServiceQuestion,
+    StaffMember,
+)
 
 Record = TypeVar("Record", bound=models.Model)
 
@@ -29,6 +40,39 @@ def save_record(instance: Record, *, creating: bool) -> Record:
     instance.save()
     slot_cache.invalidate(instance.pk if isinstance(instance, Business) else instance.business_id)
     return instance
+
+
+def _target(instance: models.Model) -> OutboxTarget | None:
+    return {
+        Business: OutboxTarget.BUSINESS,
+        StaffMember: OutboxTarget.STAFF_MEMBER,
+        Service: OutboxTarget.SERVICE,
+        CustomQuestion: OutboxTarget.CUSTOM_QUESTION,
+        Customer: OutboxTarget.CUSTOMER,
+        Appointment: OutboxTarget.APPOINTMENT,
+    }.get(type(instance))
+
+
+def record_edit(instance: models.Model, *, kind: OutboxKind, changed: Iterable[str] = ()) -> None:
+    """Queue an owner's or staff member's change of ``instance`` for Graph, in the current
+    transaction (the API and the admin call this; sync, which reads from Graph, never does).
+
+    A business is created in Graph by its owner in Bookings, not from here: only its changes and
+    its publishing are sent.
+    """
+    target = _target(instance)
+    if target is None or (target == OutboxTarget.BUSINESS and kind == OutboxKind.CREATE):
+        return
+    if target == OutboxTarget.APPOINTMENT:
+        from .booking import PUSHED_FIELDS
+
+        changed = [name for name in changed if name in PUSHED_FIELDS | {"staff_members", "customers"}]
+        if kind == OutboxKind.UPDATE and not changed:
+            return
+    business_id = instance.pk if isinstance(instance, Business) else instance.business_id
+    outbox.record(
+        business_id=business_id, kind=kind, target_type=target, target_id=instance.pk, changed=changed
+    )
 
 
 def _unique_value(model: type[models.Model], field: str, base: str, suffix: str = "") -> str:
@@ -70,7 +114,9 @@ def create_business(*, display_name: str, **fields: Any) -> Business:
 def update_business(business: Business, changes: dict[str, Any]) -> Business:
     for name, value in changes.items():
         setattr(business, name, value)
-    return save_record(business, creating=False)
+    save_record(business, creating=False)
+    record_edit(business, kind=OutboxKind.UPDATE, changed=changes)
+    return business
 
 
 @transaction.atomic
@@ -93,6 +139,7 @@ def publish_business(business: Business) -> Business:
     business.public_url = booking_page_url(business)
     business.save(update_fields=["is_published", "public_url"])
     slot_cache.invalidate(business.pk)
+    record_edit(business, kind=OutboxKind.PUBLISH)
     return business
 
 
@@ -102,6 +149,7 @@ def unpublish_business(business: Business) -> Business:
     business.public_url = None
     business.save(update_fields=["is_published", "public_url"])
     slot_cache.invalidate(business.pk)
+    record_edit(business, kind=OutboxKind.UNPUBLISH)
     return business
 
 
@@ -127,6 +175,7 @@ def create_definition(model: DefinitionModel, *, business: Business, fields: dic
     instance = save_record(model(business=business, **fields), creating=True)
     if isinstance(instance, Service):
         _set_service_relations(instance, relations)
+    record_edit(instance, kind=OutboxKind.CREATE)
     return instance
 
 
@@ -140,6 +189,7 @@ def update_definition(instance: Record, changes: dict[str, Any]) -> Record:
     save_record(instance, creating=False)
     if isinstance(instance, Service):
         _set_service_relations(instance, relations)
+    record_edit(instance, kind=OutboxKind.UPDATE, changed=[*changes, *relations])
     return instance
 
 
@@ -149,3 +199,4 @@ def delete_definition(instance: Record) -> None:
     instance.is_active = False
     instance.save(update_fields=["is_active"])
     slot_cache.invalidate(instance.business_id)
+    record_edit(instance, kind=OutboxKind.DELETE)

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 
 from .. import resources
 from ..models import Appointment, Business, Customer, CustomQuestion, Service, StaffMember
-from .common import DeactivatesOnDelete, FormFieldsMixin, changelist_link, fieldset, plural
+from .common import DeactivatesOnDelete, FormFieldsMixin, changelist_link, fieldset, plural, record_admin_edit
 from .sync import sync_now
 
 # --- Business ----------------------------------------------------------------------------------
@@ -95,6 +95,7 @@ class BusinessAdmin(DeactivatesOnDelete, FormFieldsMixin, admin.ModelAdmin):
                 obj.display_name
             )
         resources.save_record(obj, creating=not change)
+        record_admin_edit(obj, form, change)
 
     @admin.display(description="Records of this business")
     def related_records(self, obj: Business) -> SafeString:

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from .. import resources
 from ..fields import ValueField, json_formfield
+from ..models import OutboxKind
 
 
 def fieldset(title: str | None, fields: str, *, collapsed: bool = False) -> tuple[str | None, dict[str, Any]]:
@@ -93,6 +94,24 @@ def changelist_link(model: type[models.Model], text: str, **filters: Any) -> Saf
     return format_html('<a href="{}?{}">{}</a>', url, urlencode(filters), text)
 
 
+# Relations edited beside the form's own fields, by the names the outbox knows them by.
+RELATION_FIELDS = {
+    "staff_members": "staff_members",
+    "question_assignments": "question_assignments",
+    "staff_rows": "staff_members",
+    "customer_rows": "customers",
+}
+
+
+def record_admin_edit(obj: Any, form: forms.ModelForm, change: bool) -> None:
+    """The owner's edit goes to Graph too: only the fields they changed."""
+    plain = [name for name in form.changed_data if name not in RELATION_FIELDS]
+    if not change:
+        resources.record_edit(obj, kind=OutboxKind.CREATE)
+    elif plain:
+        resources.record_edit(obj, kind=OutboxKind.UPDATE, changed=plain)
+
+
 class DeactivatesOnDelete:
     """ "Delete" deactivates, as the API does: appointments keep pointing at what they were booked
     with, so nothing is cascaded or protected and the confirmation page lists only the records."""
@@ -121,6 +140,19 @@ class MirroredResourceAdmin(DeactivatesOnDelete, FormFieldsMixin, admin.ModelAdm
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
         resources.save_record(obj, creating=not change)
+        record_admin_edit(obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:  # a new record's create is read after this, relations included
+            related = [name for name in form.changed_data if name in RELATION_FIELDS]
+            related += [
+                RELATION_FIELDS.get(formset.prefix, formset.prefix)
+                for formset in formsets
+                if formset.has_changed()
+            ]
+            if related:
+                resources.record_edit(form.instance, kind=OutboxKind.UPDATE, changed=related)
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """A change the database refuses (on PostgreSQL, a portal booking overlapping another of the

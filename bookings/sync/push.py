@@ -49,10 +49,22 @@ from ..graph.errors import (
 from ..graph.outgoing import AttendeeIds, appointment_body, customer_body, matches_attempt
 from ..graph.paths import business_path
 from ..models import Appointment, Customer, OutboxItem, OutboxKind, OutboxState, OutboxTarget
+from .push_definitions import HANDLERS as DEFINITION_HANDLERS
+from .push_definitions import DependencyPending
 
 logger = logging.getLogger(__name__)
 
 CLAIM_SIZE = 20
+# What others refer to goes first: staff and questions before the services naming them, customers
+# before their appointments.
+DELIVERY_ORDER = {
+    OutboxTarget.STAFF_MEMBER: 0,
+    OutboxTarget.CUSTOM_QUESTION: 0,
+    OutboxTarget.CUSTOMER: 1,
+    OutboxTarget.SERVICE: 2,
+    OutboxTarget.BUSINESS: 2,
+    OutboxTarget.APPOINTMENT: 3,
+}
 PER_MAILBOX = 4  # Bookings serves at most 4 concurrent requests per mailbox
 MAX_ATTEMPTS = 25
 BACKOFF_CAP = timedelta(minutes=30)
@@ -60,8 +72,9 @@ WAIT_FOR_CUSTOMER = timedelta(seconds=2)
 LOOKUP_MARGIN = timedelta(minutes=1)
 
 
-class _Wait(Exception):
-    """Not deliverable yet (a customer first): back to pending without counting the attempt."""
+# Not deliverable yet (a customer's or staff member's create goes first): back to pending
+# without counting the attempt.
+_Wait = DependencyPending
 
 
 @dataclass
@@ -104,7 +117,7 @@ def claim_due(*, business_id: Any = None, limit: int = CLAIM_SIZE, now: datetime
             item.attempts += 1
             item.lease_expires_at = lease_end
         OutboxItem.objects.bulk_update(items, ["state", "attempts", "lease_expires_at"])
-    return sorted(items, key=lambda item: (item.target_type != OutboxTarget.CUSTOMER, item.pk))
+    return sorted(items, key=lambda item: (DELIVERY_ORDER.get(item.target_type, 9), item.pk))
 
 
 def due_items_exist(*, business_id: Any = None, now: datetime) -> bool:
@@ -445,6 +458,7 @@ def _id_of(created: dict | None) -> str:
 
 
 _HANDLERS: dict[tuple[str, str], Callable[[GraphClient, OutboxItem, PushSummary], bool]] = {
+    **DEFINITION_HANDLERS,
     (OutboxTarget.CUSTOMER, OutboxKind.CREATE): _customer_create,
     (OutboxTarget.CUSTOMER, OutboxKind.UPDATE): _customer_update,
     (OutboxTarget.CUSTOMER, OutboxKind.DELETE): _customer_delete,
@@ -486,13 +500,15 @@ def deliver_claimed(
     pool: ThreadPoolExecutor,
     clock: Callable[[], datetime] = timezone.now,
 ) -> PushSummary:
-    """Deliver one claim: its customers first, then the rest (an appointment must find its customers'
-    Graph ids in place). In each wave, first-attempt creates go in ``$batch`` and the other items one
-    request each, all through ``pool``; the client keeps them within 4 in flight per mailbox."""
+    """Deliver one claim in waves by ``DELIVERY_ORDER`` (an appointment must find its customers'
+    Graph ids in place, a service its staff members'). In each wave, first-attempt creates go in
+    ``$batch`` and the other items one request each, all through ``pool``; the client keeps them
+    within 4 in flight per mailbox."""
     summary = PushSummary()
-    customers = [item for item in items if item.target_type == OutboxTarget.CUSTOMER]
-    others = [item for item in items if item.target_type != OutboxTarget.CUSTOMER]
-    for wave in (customers, others):
+    waves: dict[int, list[OutboxItem]] = {}
+    for item in items:
+        waves.setdefault(DELIVERY_ORDER.get(item.target_type, 9), []).append(item)
+    for _order, wave in sorted(waves.items()):
         batched = [item for item in wave if _batchable(item)]
         if len(batched) < 2:
             batched = []  # a batch of one saves nothing
