@@ -76,10 +76,12 @@ def private_redis(tmp_path):
 
 
 @pytest.fixture
-def broker(settings, private_redis):
+def broker(settings, private_redis, monkeypatch):
     """This process publishes its push tasks to the private Redis too (on commit, as a web process)."""
     settings.OUTBOX_PUSH_ON_COMMIT = True
     settings.CELERY_BROKER_URL = private_redis.url(0)
+    # Celery reads this variable before its configuration (CI sets it for the whole suite).
+    monkeypatch.setenv("CELERY_BROKER_URL", private_redis.url(0))
     before = celery_app.conf.broker_url
     celery_app.conf.broker_url = private_redis.url(0)
     _forget_connections()
