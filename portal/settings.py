@@ -248,7 +248,7 @@ GRAPH_CONCURRENCY_REDIS_URL = (
 )
 GRAPH_CONCURRENCY_LEASE_SECONDS = float(os.environ.get("GRAPH_CONCURRENCY_LEASE_SECONDS", "60"))
 # How long a request waits for a free slot of its mailbox before giving up (MailboxBusy, a GraphThrottled).
-GRAPH_CONCURRENCY_MAX_WAIT_SECONDS = float(os.environ.get("GRAPH_CONCURRENCY_MAX_WAIT_SECONDS", "300"))
+GRAPH_CONCURRENCY_MAX_WAIT_SECONDS = float(os.environ.get("GRAPH_CONCURRENCY_MAX_WAIT_SECONDS", "60"))
 
 # --- Sync schedule ---
 # Celery beat pulls definitions from Microsoft Graph every SYNC_INTERVAL_MINUTES (DESIGN §4, flow 1)
@@ -275,7 +275,9 @@ CELERY_BEAT_SCHEDULE = {
 # Each committed change asks a worker to push its business's outbox at once; the sweeper re-enqueues
 # whatever is due or whose worker died (its lease expired) every OUTBOX_SWEEP_SECONDS.
 OUTBOX_PUSH_ON_COMMIT = env_bool("OUTBOX_PUSH_ON_COMMIT", True)
-OUTBOX_LEASE_SECONDS = max(30, int(os.environ.get("OUTBOX_LEASE_SECONDS", "120")))
+# The lease must outlast one delivery attempt: waiting for a mailbox slot
+# (GRAPH_CONCURRENCY_MAX_WAIT_SECONDS) plus the request and its inline retries.
+OUTBOX_LEASE_SECONDS = max(30, int(os.environ.get("OUTBOX_LEASE_SECONDS", "600")))
 OUTBOX_SWEEP_SECONDS = max(5, int(os.environ.get("OUTBOX_SWEEP_SECONDS", "30")))
 OUTBOX_PUSH_BUDGET_SECONDS = float(os.environ.get("OUTBOX_PUSH_BUDGET_SECONDS", "50"))
 # DESIGN §4.6: the portal sends its own confirmation (with the manage link), so pushed appointments

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
 from .. import slot_cache
@@ -230,6 +230,8 @@ def _complete(target: _Target, fetch: Any, now: datetime) -> CalendarRefresh:
             slot_cache.invalidate(business.pk)
     except GraphError as error:
         result = CalendarRefresh(target.graph_id, target.start, target.end, error=str(error))
+    except IntegrityError as error:  # raced a push storing the same Graph id; the next refresh is clean
+        result = CalendarRefresh(target.graph_id, target.start, target.end, error=f"Raced a push: {error}")
     except Exception as error:  # a bug must cost one business's refresh, not every business's
         logger.exception("Calendar refresh of %s failed", target.graph_id)
         result = CalendarRefresh(
@@ -377,6 +379,14 @@ class _Apply:
     def _insert(self, new: list[_NewAppointment]) -> None:
         """New appointments with their staff and customer rows, a bulk insert each (a first
         refresh brings in everything Bookings holds for the coming months)."""
+        # The push may have stored one of these ids on its portal booking since they were read:
+        # that booking is already here, so its copy is not inserted.
+        taken = set(
+            Appointment.objects.filter(
+                business=self.business, graph_id__in=[item.record.graph_id for item in new]
+            ).values_list("graph_id", flat=True)
+        )
+        new = [item for item in new if item.record.graph_id not in taken]
         if not new:
             return
         Appointment.objects.bulk_create([item.record for item in new], batch_size=ID_CHUNK)
