@@ -31,12 +31,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .. import isoformats
-from ..enums import Origin
-from ..graph.batch import BATCH_LIMIT, BatchRequest, BatchResponse
+from ..graph.batch import BATCH_LIMIT, BatchResponse
 from ..graph.client import GraphClient
 from ..graph.errors import (
     GraphAuthError,
@@ -46,9 +44,9 @@ from ..graph.errors import (
     GraphThrottled,
     GraphTimeout,
 )
-from ..graph.outgoing import AttendeeIds, appointment_body, customer_body, matches_attempt
-from ..graph.paths import business_path
-from ..models import Appointment, Customer, OutboxItem, OutboxKind, OutboxState, OutboxTarget
+from ..models import OutboxItem, OutboxKind, OutboxState, OutboxTarget
+from .push_bookings import HANDLERS as BOOKING_HANDLERS
+from .push_bookings import PREPARERS, PreparedCreate, id_of, store_graph_id
 from .push_definitions import HANDLERS as DEFINITION_HANDLERS
 from .push_definitions import DependencyPending
 
@@ -69,7 +67,6 @@ PER_MAILBOX = 4  # Bookings serves at most 4 concurrent requests per mailbox
 MAX_ATTEMPTS = 25
 BACKOFF_CAP = timedelta(minutes=30)
 WAIT_FOR_CUSTOMER = timedelta(seconds=2)
-LOOKUP_MARGIN = timedelta(minutes=1)
 
 
 # Not deliverable yet (a customer's or staff member's create goes first): back to pending
@@ -283,189 +280,9 @@ def retry_dead(items: Any) -> int:
     )
 
 
-# --- Customers -------------------------------------------------------------------------------------
-
-
-def _customer_create(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
-    customer = Customer.objects.select_related("business").get(pk=item.target_id)
-    if customer.graph_id:
-        return False
-    mailbox = customer.business.graph_id
-    if item.attempts > 1 and customer.email_address:
-        found = _find_customer(client, mailbox, customer.email_address)
-        if found:
-            client.patch(business_path(mailbox, "customers", found), customer_body(customer))
-            _store_graph_id(Customer, customer.pk, found)
-            return True
-    created = client.post(business_path(mailbox, "customers"), json=customer_body(customer))
-    _store_graph_id(Customer, customer.pk, _id_of(created))
-    return False
-
-
-def _find_customer(client: GraphClient, mailbox: str, email: str) -> str | None:
-    wanted = email.lower()
-    for entry in client.iter_collection(business_path(mailbox, "customers")):
-        if str(entry.get("emailAddress") or "").lower() == wanted and entry.get("id"):
-            return str(entry["id"])
-    return None
-
-
-def _customer_update(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
-    customer = Customer.objects.select_related("business").get(pk=item.target_id)
-    if not customer.graph_id:
-        return False  # its create has not reached Graph (a dead item shows why); nothing to update
-    client.patch(
-        business_path(customer.business.graph_id, "customers", customer.graph_id), customer_body(customer)
-    )
-    return False
-
-
-def _customer_delete(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
-    customer = Customer.objects.select_related("business").get(pk=item.target_id)
-    if customer.graph_id:
-        client.delete(business_path(customer.business.graph_id, "customers", customer.graph_id))
-    return False
-
-
-# --- Appointments ----------------------------------------------------------------------------------
-
-
-def _appointment(item: OutboxItem) -> Appointment:
-    return (
-        Appointment.objects.select_related("business", "service")
-        .prefetch_related("staff_rows__staff_member", "customer_rows__customer")
-        .get(pk=item.target_id)
-    )
-
-
-def _attendees(appointment: Appointment) -> list[AttendeeIds]:
-    attendees = []
-    for row in appointment.customer_rows.all():
-        if row.customer is not None and not row.customer.graph_id:
-            raise _Wait  # its customer's create goes first
-        attendees.append(
-            AttendeeIds(row=row, customer_graph_id=row.customer.graph_id if row.customer else None)
-        )
-    return attendees
-
-
-def _body(appointment: Appointment, *, changed: list[str] | None = None) -> dict[str, Any]:
-    portal_emails = not settings.BOOKINGS_SENDS_CUSTOMER_EMAIL and appointment.origin == Origin.PORTAL
-    return appointment_body(
-        appointment,
-        service_graph_id=appointment.service.graph_id if appointment.service else None,
-        staff_graph_ids=[
-            row.staff_member.graph_id for row in appointment.staff_rows.all() if row.staff_member.graph_id
-        ],
-        attendees=_attendees(appointment),
-        opt_out_of_customer_email=appointment.opt_out_of_customer_email or portal_emails,
-        changed=changed,
-    )
-
-
-def _appointment_create(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
-    appointment = _appointment(item)
-    if appointment.graph_id:
-        return False
-    if appointment.is_cancelled or not appointment.is_active:
-        return False  # cancelled before Graph heard of it: nothing to create, nothing to cancel
-    body = _body(appointment)
-    mailbox = appointment.business.graph_id
-    service_graph_id = appointment.service.graph_id if appointment.service else None
-    emails = [row.email_address for row in appointment.customer_rows.all()]
-    if item.attempts > 1 or item.last_attempt:
-        tried = {appointment.start}
-        if item.last_attempt.get("start"):
-            tried.add(isoformats.parse_datetime_offset(item.last_attempt["start"]))
-        for start in sorted(tried):
-            found = _find_appointment(client, mailbox, service_graph_id, start, emails)
-            if found:
-                # Graph holds what the lost attempt sent; the booking may have changed since.
-                client.patch(business_path(mailbox, "appointments", found), body)
-                _store_graph_id(Appointment, appointment.pk, found)
-                summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
-                return True
-    # Written down before sending: if the answer is lost, the next attempt searches at this start.
-    OutboxItem.objects.filter(pk=item.pk).update(
-        last_attempt={"start": isoformats.format_datetime_offset(appointment.start)}
-    )
-    item.last_attempt = {"start": isoformats.format_datetime_offset(appointment.start)}
-    created = client.post(business_path(mailbox, "appointments"), json=body)
-    _store_graph_id(Appointment, appointment.pk, _id_of(created))
-    summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
-    return False
-
-
-def _find_appointment(
-    client: GraphClient, mailbox: str, service_graph_id: str | None, start: datetime, emails: list[str]
-) -> str | None:
-    params = {
-        "start": isoformats.format_datetime_offset(start - LOOKUP_MARGIN),
-        "end": isoformats.format_datetime_offset(start + LOOKUP_MARGIN),
-    }
-    for entry in client.iter_collection(business_path(mailbox, "calendarView"), params):
-        if matches_attempt(
-            entry, service_graph_id=service_graph_id, start=start, emails=emails
-        ) and entry.get("id"):
-            return str(entry["id"])
-    return None
-
-
-def _appointment_update(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
-    appointment = _appointment(item)
-    if not appointment.graph_id:
-        return False  # never created in Graph (cancelled first, or its create is dead)
-    body = _body(appointment, changed=list(item.changed))
-    if len(body) > 1:
-        client.patch(business_path(appointment.business.graph_id, "appointments", appointment.graph_id), body)
-        summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
-    return False
-
-
-def _appointment_cancel(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
-    appointment = _appointment(item)
-    if not appointment.graph_id:
-        return False
-    path = business_path(appointment.business.graph_id, "appointments", appointment.graph_id, "cancel")
-    client.post(path, json={"cancellationMessage": item.message})
-    summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
-    return False
-
-
-def _appointment_delete(client: GraphClient, item: OutboxItem, summary: PushSummary) -> bool:
-    appointment = _appointment(item)
-    if appointment.graph_id:
-        client.delete(business_path(appointment.business.graph_id, "appointments", appointment.graph_id))
-        summary.touched_windows.append((appointment.business_id, appointment.start, appointment.end))
-    return False
-
-
-def _store_graph_id(model: Any, pk: Any, graph_id: str) -> None:
-    if model is Appointment:
-        # A calendar refresh between the create and this line may have copied the booking from
-        # Graph as a graph-origin row; that copy is this very appointment, so it goes.
-        business_id = Appointment.objects.filter(pk=pk).values_list("business_id", flat=True).first()
-        Appointment.objects.filter(business_id=business_id, graph_id=graph_id, origin=Origin.GRAPH).exclude(
-            pk=pk
-        ).delete()
-    model.objects.filter(pk=pk).filter(Q(graph_id__isnull=True) | Q(graph_id="")).update(graph_id=graph_id)
-
-
-def _id_of(created: dict | None) -> str:
-    if not created or not created.get("id"):
-        raise GraphServerError("Graph answered a create without an id", status=502)
-    return str(created["id"])
-
-
 _HANDLERS: dict[tuple[str, str], Callable[[GraphClient, OutboxItem, PushSummary], bool]] = {
     **DEFINITION_HANDLERS,
-    (OutboxTarget.CUSTOMER, OutboxKind.CREATE): _customer_create,
-    (OutboxTarget.CUSTOMER, OutboxKind.UPDATE): _customer_update,
-    (OutboxTarget.CUSTOMER, OutboxKind.DELETE): _customer_delete,
-    (OutboxTarget.APPOINTMENT, OutboxKind.CREATE): _appointment_create,
-    (OutboxTarget.APPOINTMENT, OutboxKind.UPDATE): _appointment_update,
-    (OutboxTarget.APPOINTMENT, OutboxKind.CANCEL): _appointment_cancel,
-    (OutboxTarget.APPOINTMENT, OutboxKind.DELETE): _appointment_delete,
+    **BOOKING_HANDLERS,
 }
 
 
@@ -482,15 +299,6 @@ _HANDLERS: dict[tuple[str, str], Callable[[GraphClient, OutboxItem, PushSummary]
 # cancels, deletes, retries with their look-ups) keeps the single-request path.
 
 BATCH_CLAIM = 4 * BATCH_LIMIT  # a claim for the batch path: a wave of 40 creates fills its rounds of 4
-
-
-@dataclass(frozen=True)
-class _PreparedCreate:
-    request: BatchRequest
-    model: Any
-    pk: Any
-    last_attempt: dict[str, Any] | None = None
-    window: tuple[uuid.UUID, datetime, datetime] | None = None
 
 
 def deliver_claimed(
@@ -525,7 +333,7 @@ def deliver_claimed(
 def _batchable(item: OutboxItem) -> bool:
     return (
         item.kind == OutboxKind.CREATE
-        and item.target_type in _PREPARERS
+        and item.target_type in PREPARERS
         and item.attempts == 1
         and not item.last_attempt
     )
@@ -568,13 +376,13 @@ def deliver_batch(
     """Send claimed first-attempt creates in one ``client.batch`` call and settle each item on its
     inner response, as ``deliver`` settles a single request."""
     summary = PushSummary()
-    sending: list[tuple[OutboxItem, _PreparedCreate]] = []
+    sending: list[tuple[OutboxItem, PreparedCreate]] = []
     now = clock()
     for item in items:
         if not _renew_lease(item, now):
             continue
         try:
-            prepared = _PREPARERS[item.target_type](item)
+            prepared = PREPARERS[item.target_type](item)
         except Exception as error:  # _Wait, or the database: settled as a single attempt would be
             summary.add(_settle(item, now, _raising(error)))
             continue
@@ -616,44 +424,14 @@ def _raising(error: BaseException) -> Callable[[PushSummary], bool]:
     return attempt
 
 
-def _storing(prepared: _PreparedCreate, response: BatchResponse) -> Callable[[PushSummary], bool]:
+def _storing(prepared: PreparedCreate, response: BatchResponse) -> Callable[[PushSummary], bool]:
     def attempt(summary: PushSummary) -> bool:
         if (error := response.error()) is not None:
             raise error
         body = response.body if isinstance(response.body, dict) else None
-        _store_graph_id(prepared.model, prepared.pk, _id_of(body))
+        store_graph_id(prepared.model, prepared.pk, id_of(body))
         if prepared.window is not None:
             summary.touched_windows.append(prepared.window)
         return False
 
     return attempt
-
-
-def _prepare_customer_create(item: OutboxItem) -> _PreparedCreate | None:
-    customer = Customer.objects.select_related("business").get(pk=item.target_id)
-    if customer.graph_id:
-        return None
-    path = business_path(customer.business.graph_id, "customers")
-    request = BatchRequest(str(item.pk), "POST", path, customer_body(customer))
-    return _PreparedCreate(request, Customer, customer.pk)
-
-
-def _prepare_appointment_create(item: OutboxItem) -> _PreparedCreate | None:
-    appointment = _appointment(item)
-    if appointment.graph_id or appointment.is_cancelled or not appointment.is_active:
-        return None  # already in Graph, or cancelled before Graph heard of it
-    body = _body(appointment)  # _Wait while a customer has no Graph id
-    path = business_path(appointment.business.graph_id, "appointments")
-    return _PreparedCreate(
-        BatchRequest(str(item.pk), "POST", path, body),
-        Appointment,
-        appointment.pk,
-        last_attempt={"start": isoformats.format_datetime_offset(appointment.start)},
-        window=(appointment.business_id, appointment.start, appointment.end),
-    )
-
-
-_PREPARERS: dict[str, Callable[[OutboxItem], _PreparedCreate | None]] = {
-    OutboxTarget.CUSTOMER: _prepare_customer_create,
-    OutboxTarget.APPOINTMENT: _prepare_appointment_create,
-}
