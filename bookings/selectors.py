@@ -290,12 +290,10 @@ def _busy_time(
     """
     if not staff_ids:
         return {}, []
-    blocking = AppointmentStaff.objects.filter(
+    blocking = AppointmentStaff.objects.live().filter(
         staff_member_id__in=staff_ids,
         blocked_start__lt=reach.end,
         blocked_end__gt=reach.start,
-        appointment__is_active=True,
-        appointment__is_cancelled=False,
     )
     if ignoring is not None:
         blocking = blocking.exclude(appointment_id=ignoring)
@@ -355,12 +353,10 @@ def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -
     """How many live appointments each staff member has starting in ``[start, end)``: what
     auto-assignment spreads bookings by."""
     rows = (
-        AppointmentStaff.objects.filter(
+        AppointmentStaff.objects.live().filter(
             staff_member_id__in=staff_ids,
             appointment__start__gte=start,
             appointment__start__lt=end,
-            appointment__is_active=True,
-            appointment__is_cancelled=False,
         )
         .values("staff_member_id")
         .annotate(count=Count("id"))
@@ -375,12 +371,10 @@ def group_sessions_at(
     """Each staff member's live session of the group ``service`` starting at ``start``, with the
     number of customers it holds as ``seats_taken``; the oldest one when there are several."""
     rows = (
-        AppointmentStaff.objects.filter(
+        AppointmentStaff.objects.live().filter(
             staff_member_id__in=staff_ids,
             appointment__service=service,
             appointment__start=start,
-            appointment__is_active=True,
-            appointment__is_cancelled=False,
         )
         .select_related("appointment")
         .annotate(seats_taken=Count("appointment__customer_rows"))

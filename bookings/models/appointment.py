@@ -27,6 +27,12 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(start__lt=end, end__gt=start)
 
 
+class AppointmentStaffQuerySet(models.QuerySet):
+    def live(self) -> "AppointmentStaffQuerySet":
+        """Staff rows of appointments that still take up time (``AppointmentQuerySet.live``)."""
+        return self.filter(appointment__is_active=True, appointment__is_cancelled=False)
+
+
 class Appointment(MirroredResource):
     """A booked appointment (``bookingAppointment``), made here (origin ``portal``) or read from
     Bookings (origin ``graph``). Times are stored in UTC; staff and customers hang off it in
@@ -112,6 +118,8 @@ class AppointmentStaff(models.Model):
         editable=False,
         help_text="A live portal appointment: no other such row of this staff member may overlap it.",
     )
+
+    objects = AppointmentStaffQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -503,13 +503,11 @@ class _Apply:
     def _flag_overlaps(self) -> None:
         """Flag graph-origin appointments of the window whose staff time overlaps a live portal
         booking of the same staff member; unflag those that no longer do (or are cancelled)."""
-        portal_rows = AppointmentStaff.objects.filter(
+        portal_rows = AppointmentStaff.objects.live().filter(
             staff_member_id=OuterRef("staff_member_id"),
             blocked_start__lt=OuterRef("blocked_end"),
             blocked_end__gt=OuterRef("blocked_start"),
             appointment__origin=Origin.PORTAL,
-            appointment__is_active=True,
-            appointment__is_cancelled=False,
         )
         in_window = Appointment.objects.filter(business=self.business, origin=Origin.GRAPH).overlapping(
             self.snapshot.start, self.snapshot.end

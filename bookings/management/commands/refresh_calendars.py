@@ -13,9 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from bookings.graph import GraphClient, StaticTokenProvider, client_from_settings
+from bookings.management.graph_commands import add_graph_arguments, format_table, graph_client
 from bookings.models import Business
-from bookings.models.sync import ConnectionTokenCacheStore
 from bookings.sync import CalendarRefresh, refresh_all_calendars, refresh_calendar
 
 COLUMNS = ("created", "updated", "unchanged", "removed", "skipped", "busy_intervals", "flagged")
@@ -32,15 +31,7 @@ def summary_table(results: list[CalendarRefresh]) -> str:
         ]
         for result in results
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) if i < 2 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([line(header), line(["-" * width for width in widths]), *map(line, rows)])
+    return format_table(header, rows)
 
 
 class Command(BaseCommand):
@@ -57,10 +48,7 @@ class Command(BaseCommand):
             metavar="ID",
             help="A booking mailbox to refresh (repeatable). Default: every active business.",
         )
-        parser.add_argument(
-            "--base-url", help="Graph root to use instead of GRAPH_BASE_URL (e.g. the emulator)."
-        )
-        parser.add_argument("--token", help="Bearer token for --base-url (the emulator prints one).")
+        add_graph_arguments(parser)
 
     def handle(
         self,
@@ -70,19 +58,13 @@ class Command(BaseCommand):
         token: str | None,
         **options: Any,
     ) -> None:
-        if bool(base_url) != bool(token):
-            raise CommandError("--base-url and --token go together.")
         chosen = []
         for business_id in businesses or ():
             business = Business.objects.filter(graph_id__iexact=business_id, is_active=True).first()
             if business is None:
                 raise CommandError(f"No active business has the mailbox {business_id}.")
             chosen.append(business)
-        client = (
-            GraphClient(base_url, StaticTokenProvider(token))
-            if base_url and token
-            else client_from_settings(cache_store=ConnectionTokenCacheStore())
-        )
+        client = graph_client(base_url, token)
         now = timezone.now()
         with client:
             if chosen:

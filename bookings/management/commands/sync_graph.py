@@ -12,9 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from bookings.graph import GraphClient, StaticTokenProvider, client_from_settings
+from bookings.management.graph_commands import add_graph_arguments, format_table, graph_client
 from bookings.models import SyncRun
-from bookings.models.sync import COUNT_NAMES, ConnectionTokenCacheStore, SyncRunState, SyncTrigger
+from bookings.models.sync import COUNT_NAMES, SyncRunState, SyncTrigger
 from bookings.sync import pull_all
 
 BAR_WIDTH = 30
@@ -56,15 +56,7 @@ def summary_table(runs: list[SyncRun]) -> str:
         ]
         for run in runs
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) if i < 2 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([line(header), line(["-" * width for width in widths]), *map(line, rows)])
+    return format_table(header, rows)
 
 
 class Command(BaseCommand):
@@ -82,10 +74,7 @@ class Command(BaseCommand):
             help="A booking mailbox to sync (repeatable). Default: BOOKINGS_BUSINESS_IDS, else every "
             "business the delegated sign-in can list.",
         )
-        parser.add_argument(
-            "--base-url", help="Graph root to use instead of GRAPH_BASE_URL (e.g. the emulator)."
-        )
-        parser.add_argument("--token", help="Bearer token for --base-url (the emulator prints one).")
+        add_graph_arguments(parser)
 
     def handle(
         self,
@@ -95,13 +84,7 @@ class Command(BaseCommand):
         token: str | None,
         **options: Any,
     ) -> None:
-        if bool(base_url) != bool(token):
-            raise CommandError("--base-url and --token go together.")
-        client = (
-            GraphClient(base_url, StaticTokenProvider(token))
-            if base_url and token
-            else client_from_settings(cache_store=ConnectionTokenCacheStore())
-        )
+        client = graph_client(base_url, token)
         with client:
             runs = pull_all(
                 client,
