@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from datetime import time, timedelta
 
+import _database  # bench/ is the script's folder, first on sys.path
+
 STAFF = 10
 SLOT = timedelta(minutes=30)
 ZONE = "Europe/Paris"
@@ -39,12 +41,8 @@ def setup_django() -> None:
 def create_database() -> None:
     """A fresh ``bench_http`` database (an old one is dropped), migrated."""
     from django.core.management import call_command
-    from django.db import connection
 
-    name = connection.settings_dict["NAME"]
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+    _database.create_fresh()
     call_command("migrate", verbosity=0)
 
 
@@ -56,12 +54,7 @@ def collect_static() -> None:
 
 def teardown_django() -> None:
     """Drop the database (gunicorn must be gone: PostgreSQL refuses to drop one in use)."""
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    connection.close()
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _database.drop()
 
 
 def load_business() -> Target:

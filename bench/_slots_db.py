@@ -17,6 +17,8 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import _database  # bench/ is the script's folder, first on sys.path
+
 Offer = tuple[datetime, str]  # (start in UTC, staff member's name): one bookable (time, person)
 
 
@@ -29,16 +31,11 @@ def setup_django() -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
     from django.core.management import call_command
-    from django.db import connection
 
     django.setup()
     # Its post-migrate hook warns that django-q (reminder e-mails) is not installed: not needed here.
     logging.getLogger("appointment.settings").setLevel(logging.ERROR)
-    if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+    _database.create_fresh()
     # django-appointment ships no migrations (its docs have the site run makemigrations), so its
     # tables come from run_syncdb. Syncing runs before migrations, and on PostgreSQL its foreign
     # keys to auth_user would then point at a table that does not exist yet: migrate first, sync after.
@@ -47,20 +44,7 @@ def setup_django() -> None:
 
 
 def teardown_django() -> None:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]
-        connection.close()
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    else:
-        path = connection.settings_dict["NAME"]
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        os.rmdir(os.path.dirname(path))
+    _database.drop()
 
 
 def timed(function: Callable[[], Any], runs: int) -> tuple[float, int, Any]:

@@ -66,32 +66,18 @@ def setup_django() -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # a log line per request would be measured too
     import django
     from django.core.management import call_command
-    from django.db import connection
 
     django.setup()
-    if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+    from bench import _database
+
+    _database.create_fresh()
     call_command("migrate", verbosity=0)
 
 
 def teardown_django() -> None:
-    from django.db import connection
+    from bench import _database
 
-    if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]
-        connection.close()
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        path = connection.settings_dict["NAME"]
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        os.rmdir(os.path.dirname(path))
+    _database.drop()
 
 
 def make_bookings(business) -> int:

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from bookings import booking
+from bookings.booking import CustomerDetails
 from bookings.graph.auth import StaticTokenProvider
 from bookings.graph.client import GraphClient
 from bookings.graph.paths import business_path
-from bookings.models import SyncRun
+from bookings.models import Appointment, Business, OutboxItem, OutboxState, Service, StaffMember, SyncRun
 from bookings.sync import pull_all, pull_business
+from bookings.sync.push import PushSummary, push_due
 
 CONTOSO = "Contosolunchdelivery@contoso.onmicrosoft.com"
 FABRIKAM = "Fabrikam@contoso.onmicrosoft.com"
@@ -77,3 +82,57 @@ def delete_upstream(client: GraphClient, business_id: str, segment: str, item_id
 
 def all_counts(run: SyncRun, name: str) -> int:
     return run.totals()[name]
+
+
+# --- Pushing: what the outbox delivery specs share ---------------------------------------------------
+
+
+@pytest.fixture
+def worker_graph(demo_emulator) -> Iterator[GraphClient]:
+    """A client as the worker's: long Retry-After waits go back to the outbox, not into a sleep."""
+    with emulator_client(demo_emulator, max_inline_wait=5) as client:
+        yield client
+
+
+@pytest.fixture
+def contoso(graph) -> Business:
+    """Contoso as sync mirrors it from the emulated tenant."""
+    sync_one(graph)
+    return Business.objects.get(graph_id__iexact=CONTOSO)
+
+
+def later(minutes: int = 60) -> Callable[[], datetime]:
+    """A clock far enough ahead that every retry is due."""
+    return lambda: timezone.now() + timedelta(minutes=minutes)
+
+
+def new_booking(
+    contoso: Business, *, hours_ahead: int = 30, email: str = "jordan@example.com"
+) -> Appointment:
+    """A booking of Bento with Dana, made as the owner would (it records its outbox items)."""
+    start = (timezone.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
+    return booking.create_appointment(
+        business=contoso,
+        service=Service.objects.get(graph_id=BENTO),
+        start=start,
+        staff_members=[StaffMember.objects.get(graph_id=DANA)],
+        customers=[CustomerDetails(name="Jordan Miller", email_address=email)],
+    )
+
+
+def push_until_quiet(graph: GraphClient, rounds: int = 10) -> PushSummary:
+    """Push again and again with a clock past every backoff, as the sweeper would, until all is done."""
+    total = PushSummary()
+    for minutes in range(rounds):
+        total.add(push_due(graph, clock=later(60 * (minutes + 1))))
+        if not OutboxItem.objects.exclude(state=OutboxState.DONE).exists():
+            break
+    return total
+
+
+def upstream_appointments(graph: GraphClient) -> list[dict]:
+    return graph.list_all(business_path(CONTOSO, "appointments"))
+
+
+def upstream_customers(graph: GraphClient, email: str) -> list[dict]:
+    return [c for c in graph.list_all(business_path(CONTOSO, "customers")) if c.get("emailAddress") == email]

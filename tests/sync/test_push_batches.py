@@ -16,8 +16,15 @@ from bookings.graph.paths import business_path
 from bookings.models import Appointment, Business, Customer, OutboxItem, OutboxState
 from bookings.sync.push import push_due
 
-from .conftest import CONTOSO, emulator_client, sync_one
-from .test_push_outbox import new_booking, push_until_quiet, upstream_appointments, upstream_customers
+from .conftest import (
+    CONTOSO,
+    emulator_client,
+    new_booking,
+    push_until_quiet,
+    sync_one,
+    upstream_appointments,
+    upstream_customers,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,15 +32,8 @@ PEOPLE = 3
 
 
 @pytest.fixture
-def graph(demo_emulator):
-    with emulator_client(demo_emulator, max_inline_wait=5) as client:
-        yield client
-
-
-@pytest.fixture
-def contoso(graph):
-    sync_one(graph)
-    return Business.objects.get(graph_id__iexact=CONTOSO)
+def graph(worker_graph):
+    return worker_graph
 
 
 def book_several(contoso) -> list[Appointment]:

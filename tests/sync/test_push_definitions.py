@@ -10,18 +10,12 @@ from django.utils import timezone
 from bookings import resources
 from bookings.graph.errors import GraphNotFound
 from bookings.graph.paths import business_path
-from bookings.models import Business, CustomQuestion, OutboxItem, OutboxState, Service, StaffMember
+from bookings.models import CustomQuestion, OutboxItem, OutboxState, Service, StaffMember
 from bookings.sync.push import push_due
 
 from .conftest import BENTO, CONTOSO, sync_one
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def contoso(graph):
-    sync_one(graph)
-    return Business.objects.get(graph_id__iexact=CONTOSO)
 
 
 def upstream(graph, *segments):
@@ -91,7 +85,6 @@ def test_a_lost_staff_create_is_found_by_its_address_not_duplicated(graph, conto
         fields={"display_name": "Lee", "email_address": "lee@contoso.com", "role": "teamMember"},
     )
     push_due(graph)
-
 
     push_due(graph, clock=lambda: timezone.now() + timedelta(hours=1))
 

@@ -11,63 +11,28 @@ import pytest
 from django.utils import timezone
 
 from bookings import booking
-from bookings.booking import CustomerDetails
 from bookings.graph.errors import GraphNotFound
 from bookings.graph.paths import business_path
-from bookings.models import Appointment, Business, Customer, OutboxItem, OutboxState, Service, StaffMember
-from bookings.sync.push import PushSummary, claim_due, push_due, retry_dead, sweep
+from bookings.models import Appointment, Business, Customer, OutboxItem, OutboxState
+from bookings.sync.push import claim_due, push_due, retry_dead, sweep
 
-from .conftest import BENTO, CONTOSO, DANA, emulator_client, sync_one
+from .conftest import (
+    BENTO,
+    CONTOSO,
+    DANA,
+    later,
+    new_booking,
+    push_until_quiet,
+    upstream_appointments,
+    upstream_customers,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def graph(demo_emulator):
-    """A client as the worker's: long Retry-After waits go back to the outbox, not into a sleep."""
-    with emulator_client(demo_emulator, max_inline_wait=5) as client:
-        yield client
-
-
-@pytest.fixture
-def contoso(graph):
-    """Contoso as sync mirrors it from the emulated tenant."""
-    sync_one(graph)
-    return Business.objects.get(graph_id__iexact=CONTOSO)
-
-
-def later(minutes: int = 60):
-    """A clock far enough ahead that every retry is due."""
-    return lambda: timezone.now() + timedelta(minutes=minutes)
-
-
-def new_booking(contoso, *, hours_ahead: int = 30, email: str = "jordan@example.com") -> Appointment:
-    start = (timezone.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
-    return booking.create_appointment(
-        business=contoso,
-        service=Service.objects.get(graph_id=BENTO),
-        start=start,
-        staff_members=[StaffMember.objects.get(graph_id=DANA)],
-        customers=[CustomerDetails(name="Jordan Miller", email_address=email)],
-    )
-
-
-def push_until_quiet(graph, rounds: int = 10) -> PushSummary:
-    """Push again and again with a clock past every backoff, as the sweeper would, until all is done."""
-    total = PushSummary()
-    for minutes in range(rounds):
-        total.add(push_due(graph, clock=later(60 * (minutes + 1))))
-        if not OutboxItem.objects.exclude(state=OutboxState.DONE).exists():
-            break
-    return total
-
-
-def upstream_appointments(graph) -> list[dict]:
-    return graph.list_all(business_path(CONTOSO, "appointments"))
-
-
-def upstream_customers(graph, email: str) -> list[dict]:
-    return [c for c in graph.list_all(business_path(CONTOSO, "customers")) if c.get("emailAddress") == email]
+def graph(worker_graph):
+    return worker_graph
 
 
 def states() -> list[str]:
