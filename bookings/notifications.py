@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from icalendar import Calendar, Event, vCalAddress
 
+from . import ical
 from .display import customer_zone
+from .ical import one_line
 from .models import Appointment, AppointmentCustomer, Business
 from .values import Location, PhysicalAddress
 
@@ -32,9 +33,6 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-# SEQUENCE counts seconds from here: an iCalendar INTEGER is 32-bit signed, so seconds since 1970
-# would overflow in 2038, while seconds since 2020 last until 2088.
-SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 EN_DASH = "\N{EN DASH}"
 PRODID = "-//Bookings portal//Booking notifications//EN"
 
@@ -89,11 +87,6 @@ def format_location(location: Location | None) -> str:
 def is_web_link(text: str) -> bool:
     """Only http(s) addresses become links: a ``javascript:`` URL read from Graph must not."""
     return urlsplit(text).scheme in ("http", "https")
-
-
-def one_line(text: str) -> str:
-    """Collapse whitespace, so a name typed with a line break cannot break a header or a summary."""
-    return " ".join(text.split())
 
 
 # --- What an e-mail says -------------------------------------------------------------------------
@@ -176,14 +169,13 @@ def booking_details(row: AppointmentCustomer, *, manage_url: str | None = None) 
 
 def calendar_uid(row: AppointmentCustomer) -> str:
     """One UID per customer row, so a later file replaces the event an earlier one created."""
-    domain = urlsplit(settings.PORTAL_BASE_URL).hostname or "bookings-portal"
-    return f"{row.appointment_id}-{row.pk}@{domain}"
+    return f"{row.appointment_id}-{row.pk}@{ical.uid_domain()}"
 
 
 def calendar_sequence(appointment: Appointment) -> int:
     """Grows with every change to the appointment (a move, a cancellation), so calendar programs take
-    a later file over an earlier one. Graph's ``lastUpdatedDateTime`` only ever grows."""
-    return max(0, int((appointment.last_updated_date_time - SEQUENCE_EPOCH).total_seconds()))
+    a later file over an earlier one."""
+    return ical.sequence_of(appointment.last_updated_date_time)
 
 
 def booking_calendar(
@@ -198,43 +190,29 @@ def booking_calendar(
     appointment: Appointment = row.appointment
     business: Business = appointment.business
     details = booking_details(row, manage_url=manage_url)
-
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
-
-    event = Event()
-    event.add("uid", calendar_uid(row))
-    event.add("sequence", calendar_sequence(appointment))
-    event.add("dtstamp", appointment.last_updated_date_time.astimezone(UTC))
-    event.add("dtstart", appointment.start.astimezone(UTC))
-    event.add("dtend", appointment.end.astimezone(UTC))
-    event.add("summary", one_line(f"{details.service} at {details.business}"))
-    if details.location:
-        event.add("location", details.location)
     description = [f"With {', '.join(details.staff)}"] if details.staff else []
     if details.cancellation_message:
         description.append(details.cancellation_message)
     if details.manage_url:
         description.append(f"Change or cancel this booking: {details.manage_url}")
-        event.add("url", details.manage_url)
-    if description:
-        event.add("description", "\n".join(description))
-    # RFC 5546 requires an ORGANIZER in PUBLISH and CANCEL: the business's address, else its
-    # booking mailbox, which is what Bookings itself puts there.
-    organizer = vCalAddress(f"mailto:{business.email or business.graph_id}")
-    organizer.params["cn"] = one_line(business.display_name)
-    event.add("organizer", organizer)
-    if cancelled and row.email_address:
-        # A CANCEL names the attendees it removes; a PUBLISH has none.
-        attendee = vCalAddress(f"mailto:{row.email_address}")
-        if row.name:
-            attendee.params["cn"] = one_line(row.name)
-        event.add("attendee", attendee)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar.add_component(event)
-    return calendar.to_ical()
+    # A CANCEL names the attendees it removes; a PUBLISH has none.
+    attendees = (ical.Attendee(row.email_address, row.name),) if cancelled and row.email_address else ()
+    data = ical.EventData(
+        uid=calendar_uid(row),
+        last_updated=appointment.last_updated_date_time,
+        start=appointment.start,
+        end=appointment.end,
+        summary=f"{details.service} at {details.business}",
+        # The business's address, else its booking mailbox, which is what Bookings itself puts there.
+        organizer_email=business.email or business.graph_id,
+        organizer_name=business.display_name,
+        location=details.location,
+        description="\n".join(description),
+        url=details.manage_url,
+        cancelled=cancelled,
+        attendees=attendees,
+    )
+    return ical.calendar([data], prodid=PRODID, method="CANCEL" if cancelled else "PUBLISH")
 
 
 # --- Sending ----------------------------------------------------------------------------------------
