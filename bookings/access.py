@@ -5,9 +5,15 @@ acts within their own business only, as their Bookings role allows: administrato
 anything in it; schedulers and team members book, change and cancel appointments and customers;
 every role may read. Creating and deleting businesses takes an owner, as in Graph
 (``Bookings.Manage.All``).
+
+On the staff schedule, administrators, schedulers and viewers see their whole business's
+appointments; other roles see only their own (``schedule_scope``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
@@ -54,3 +60,45 @@ def visible_businesses(user, businesses: QuerySet[Business]) -> QuerySet[Busines
     if is_owner(user):
         return businesses
     return businesses.filter(staff_members__user=user, staff_members__is_active=True).distinct()
+
+
+# --- Staff schedules ---------------------------------------------------------------------------------
+
+# Roles that see every appointment of their business on the schedule, as in Bookings' own calendar;
+# every other role sees only the appointments they are on.
+SCHEDULE_WIDE_ROLES = frozenset({StaffRole.ADMINISTRATOR, StaffRole.SCHEDULER, StaffRole.VIEWER})
+
+
+@dataclass(frozen=True)
+class ScheduleScope:
+    """Which appointments someone may see on a schedule, a detail page or a feed.
+
+    ``everything`` for owners; else the businesses whose whole schedule they see (by role) and the
+    staff records whose own appointments they see.
+    """
+
+    everything: bool = False
+    business_ids: frozenset = frozenset()
+    staff_ids: frozenset = frozenset()
+
+    def allows(self, business_id, staff_ids: Iterable) -> bool:
+        """May the holder see an appointment of ``business_id`` whose staff are ``staff_ids``?"""
+        if self.everything or business_id in self.business_ids:
+            return True
+        return any(staff_id in self.staff_ids for staff_id in staff_ids)
+
+
+def schedule_scope(memberships: Iterable[StaffMember], *, owner: bool = False) -> ScheduleScope:
+    """What ``memberships`` (active staff records of one user, or the one member a feed belongs to)
+    let their holder see; ``owner`` sees everything."""
+    if owner:
+        return ScheduleScope(everything=True)
+    members = [member for member in memberships if member.is_active]
+    return ScheduleScope(
+        business_ids=frozenset(m.business_id for m in members if m.role in SCHEDULE_WIDE_ROLES),
+        staff_ids=frozenset(m.pk for m in members),
+    )
+
+
+def sees_whole_business(member: StaffMember | None, *, owner: bool = False) -> bool:
+    return owner or (member is not None and member.role in SCHEDULE_WIDE_ROLES)

@@ -1,8 +1,9 @@
-"""The customer pages' addresses: ``/book/<business>/…`` to book, ``/booking/<token>/…`` to manage."""
+"""The customer pages' addresses: ``/book/<business>/…`` to book, ``/booking/<token>/…`` to manage;
+the staff pages under ``/staff/``."""
 
 from django.urls import path
 
-from .views import account, manage, pages
+from .views import account, manage, pages, staff
 
 app_name = "bookings"
 
@@ -16,4 +17,9 @@ urlpatterns = [
     path("booking/<str:token>/cancel/", manage.cancel, name="cancel"),
     path("booking/<str:token>/reschedule/", manage.reschedule, name="reschedule"),
     path("my/bookings/", account.my_bookings, name="my_bookings"),
+    path("staff/", staff.schedule_page, name="staff_schedule"),
+    path("staff/appointments/<uuid:appointment_id>/", staff.appointment_page, name="staff_appointment"),
+    path("staff/feed/", staff.create_feed, name="staff_feed_create"),
+    path("staff/feed/revoke/", staff.revoke_feed, name="staff_feed_revoke"),
+    path("staff/feed/<str:token>.ics", staff.feed, name="staff_feed"),
 ]

@@ -5,6 +5,7 @@ from .business import Business
 from .busy import BusyStatus, StaffBusyInterval
 from .currency import Currency
 from .customer import Customer
+from .feeds import StaffCalendarFeed
 from .notice import Notice, NoticeKind
 from .outbox import OutboxItem, OutboxKind, OutboxState, OutboxTarget
 from .question import CustomQuestion
@@ -33,6 +34,7 @@ __all__ = [
     "Service",
     "ServiceQuestion",
     "StaffBusyInterval",
+    "StaffCalendarFeed",
     "StaffMember",
     "SyncRun",
 ]
