@@ -41,7 +41,7 @@ BOOKINGS_DEFAULT_TIME_ZONE = os.environ.get("BOOKINGS_DEFAULT_TIME_ZONE", "Ameri
 API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bookings.admin.apps.PortalAdminConfig",  # Django's admin with the owner's pages (bookings/admin/site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -24,28 +24,36 @@ from .common import plural
 # --- "Sync now" on businesses ------------------------------------------------------------------
 
 
-@admin.action(description="Sync from Microsoft Graph now", permissions=["change"])
-def sync_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Business]) -> None:
-    """Pull the selected businesses at once (in the request: the owner waits for the outcome)."""
-    ids = list(queryset.values_list("graph_id", flat=True))
+def sync_businesses(request: HttpRequest, graph_ids: list[str]) -> list[SyncRun]:
+    """Pull these businesses at once (in the request: the owner waits) and tell the owner how it went.
+
+    Shared by the "sync now" action, the dashboard's button and choosing businesses to serve.
+    """
     try:
         with client_from_settings(cache_store=ConnectionTokenCacheStore()) as client:
-            runs = pull_all(client, business_ids=ids, trigger=SyncTrigger.ADMIN)
-    except (ImproperlyConfigured, GraphError) as error:
-        modeladmin.message_user(request, f"Cannot reach Microsoft Graph: {error}", messages.ERROR)
-        return
+            runs = pull_all(client, business_ids=graph_ids, trigger=SyncTrigger.ADMIN)
+    except (ImproperlyConfigured, GraphError, ValueError) as error:
+        messages.error(request, f"Cannot reach Microsoft Graph: {error}")
+        return []
     by_state: dict[str, list[SyncRun]] = {}
     for run in runs:
         by_state.setdefault(run.state, []).append(run)
     synced = len(by_state.get(SyncRunState.SUCCEEDED, []))
     if synced:
-        modeladmin.message_user(request, f"Synced {plural(synced, 'business')}.", messages.SUCCESS)
+        messages.success(request, f"Synced {plural(synced, 'business')}.")
     for state, level in ((SyncRunState.PARTIAL, messages.WARNING), (SyncRunState.FAILED, messages.ERROR)):
         for run in by_state.get(state, []):
             first = run.errors[0]["message"] if run.errors else ""
-            modeladmin.message_user(
-                request, f"{run.business_graph_id}: {run.get_state_display()}. {first}".strip(), level
+            messages.add_message(
+                request, level, f"{run.business_graph_id}: {run.get_state_display()}. {first}".strip()
             )
+    return runs
+
+
+@admin.action(description="Sync from Microsoft Graph now", permissions=["change"])
+def sync_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Business]) -> None:
+    """Pull the selected businesses at once."""
+    sync_businesses(request, list(queryset.values_list("graph_id", flat=True)))
 
 
 # --- Sync runs -----------------------------------------------------------------------------------
