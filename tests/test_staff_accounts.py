@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def account(django_user_model, username: str, *addresses: tuple[str, bool]):
-    user = django_user_model.objects.create_user(username, addresses[0][0] if addresses else "", "pw-123456789")
+    user = django_user_model.objects.create_user(
+        username, addresses[0][0] if addresses else "", "pw-123456789"
+    )
     for index, (email, verified) in enumerate(addresses):
         EmailAddress.objects.create(user=user, email=email, verified=verified, primary=index == 0)
     return user
