@@ -26,4 +26,5 @@ RUN pip install . \
 USER portal
 EXPOSE 8000
 # gunicorn reads the worker count from WEB_CONCURRENCY; its control socket would need a writable home.
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--no-control-socket"]
+# No access log of its own: the portal logs each request (portal/logging.py), with its request id.
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--no-control-socket"]

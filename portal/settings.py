@@ -7,9 +7,12 @@ a development secret key that ``manage.py check --deploy`` flags). Production se
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from portal.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,10 +57,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.microsoft",
+    "axes",
     "bookings",
 ]
 
 MIDDLEWARE = [
+    "portal.logging.RequestIdMiddleware",  # first: every response and log line carries the request id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns axes' lockout of the admin login into its 429 page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -107,6 +113,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"portal-test-{os.getpid()}.sqlite3")
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer fails a request (and /health/) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out admin login before any password is checked (needs ``request``,
+    # which the admin's and allauth's forms pass; Bearer tokens do not authenticate through here).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -155,6 +169,30 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = MICROSOFT_LOGIN_TRUSTED
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = MICROSOFT_LOGIN_TRUSTED
 SOCIALACCOUNT_EMAIL_VERIFICATION = ACCOUNT_EMAIL_VERIFICATION
 SOCIALACCOUNT_STORE_TOKENS = False
+# Sign-in, sign-up and e-mail limits (django-allauth), counted in the cache (Redis with CACHE_URL, so
+# shared by every web process). Each is allauth's rate syntax: "amount/period/per", per ip, key or user.
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m/ip"),
+    # Failed sign-ins: per address, and per account (the "key": e-mail or username) across addresses.
+    "login_failed": os.environ.get("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "10/h/ip"),
+    "reset_password": os.environ.get("RATE_LIMIT_RESET_PASSWORD", "20/h/ip,3/h/key"),
+    "confirm_email": os.environ.get("RATE_LIMIT_CONFIRM_EMAIL", "1/3m/key"),
+}
+# The admin's login (django-axes): AXES_FAILURE_LIMIT failures for one username from one address
+# lock that pair out for AXES_COOLOFF_MINUTES. Customers' sign-ins are allauth's (above), so axes
+# neither counts nor records them. Attempts are kept in the database (admin → Axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ONLY_ADMIN_SITE = True
+AXES_WHITELIST_CALLABLE = "bookings.rate_limits.outside_admin"
+AXES_CLIENT_IP_CALLABLE = "bookings.rate_limits.client_ip"
+AXES_LOCKOUT_TEMPLATE = "429.html"
+# Booking POSTs (book, cancel, reschedule) per client address: "30/10m" is 30 per 10 minutes;
+# "off" or "0" turns it off (bookings/rate_limits.py).
+BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "30/10m")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -179,11 +217,19 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_IN_WORKER = env_bool("EMAIL_IN_WORKER", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@localhost")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
+# Behind our own TLS-terminating proxy, its X-Forwarded-Proto says https and the last hop of its
+# X-Forwarded-For is the client's address (rate limits, axes, allauth); otherwise neither is believed.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else 0
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# Probes ask over plain HTTP from inside the network; everything else is redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -229,21 +275,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # without it each process keeps its own for at most SLOT_CACHE_SECONDS.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    # Short socket timeouts: a Redis that stops answering costs a page two seconds, not a hung worker.
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
 }
 SLOT_CACHE_SECONDS = int(os.environ.get("SLOT_CACHE_SECONDS", "30"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # httpx logs every request; bookings.graph.client logs each Graph call once, with its ids.
-    "loggers": {"django.request": {"level": "ERROR"}, "httpx": {"level": "WARNING"}},
-}
+# One JSON object per line (portal/logging.py) unless DEBUG is on, when lines are for people to read;
+# LOG_FORMAT=json or plain chooses either way. Celery's worker and beat log through the same handler.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json").strip().lower()
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Microsoft Graph ---
 # The Graph client (bookings/graph/). Against a real tenant set the tenant, the app registration's

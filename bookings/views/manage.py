@@ -21,6 +21,7 @@ from ..exceptions import BookingNotChangeable, OutsideLeadTime, SlotUnavailable
 from ..forms import CancelForm, RescheduleForm, SlotPickerForm
 from ..manage_links import manage_token, row_id_for_token
 from ..models import AppointmentCustomer
+from ..rate_limits import limit_booking_posts
 from ..self_service import cancel_booking, change_deadline, check_changeable, reschedule_booking
 from .common import booking_context, local_slots, send_quietly
 
@@ -117,6 +118,7 @@ def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@limit_booking_posts
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     row = _row_or_404(token)
     form = CancelForm(request.POST)
@@ -143,6 +145,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@limit_booking_posts
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     """A week of free times to move to, each a button; the move itself on POST."""
     row = _row_or_404(token)
