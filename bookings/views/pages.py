@@ -23,6 +23,7 @@ from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
 from ..forms import BookingForm, SlotPickerForm, SlotQueryForm, time_zone_choices
 from ..manage_links import manage_token
 from ..models import AppointmentCustomer, Business, Service
+from ..rate_limits import limit_booking_posts
 from .common import booking_context, local_slots, parse_slot
 
 DAYS_SHOWN = 7
@@ -148,6 +149,7 @@ def slots_json(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
+@limit_booking_posts
 def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpResponse:
     """Who is booking and their answers, for the slot picked; on submit, the booking itself."""
     business = _business_or_404(slug)
