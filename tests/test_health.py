@@ -87,6 +87,13 @@ def test_a_broker_that_is_not_redis_is_skipped(client, settings):
     assert body["checks"]["redis"] == {"status": "skipped"}
 
 
+def test_with_tasks_run_in_process_as_make_run_does_redis_is_not_needed(client, settings, redis_refusing):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    response, body = health(client)
+    assert response.status_code == 200
+    assert body["checks"]["redis"] == {"status": "skipped"}
+
+
 def test_an_unhealthy_graph_connection_degrades_but_does_not_fail_the_probe(client, owner, redis_up):
     GraphConnection.objects.create(healthy=False, last_error="invalid_grant: AADSTS70008 token expired")
     response, body = health(client)

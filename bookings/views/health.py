@@ -106,6 +106,8 @@ def _redis_client(url: str) -> redis.Redis:
 
 def check_redis() -> Check | None:
     url = settings.CELERY_BROKER_URL
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # `make run`: tasks run in the request, no broker
+        return {"status": "skipped", "error": "tasks run in process (CELERY_TASK_ALWAYS_EAGER)"}
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return {"status": "skipped", "error": "the Celery broker is not Redis"}
     _redis_client(url).ping()
