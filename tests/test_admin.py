@@ -32,6 +32,7 @@ from bookings.models import (
     Service,
     ServiceQuestion,
     StaffBusyInterval,
+    StaffCalendarFeed,
     StaffMember,
     SyncRun,
 )
@@ -45,7 +46,15 @@ REGISTERED = sorted(
 # Edited as inlines of their parent (Service or Appointment), not on pages of their own.
 INLINE_ONLY = {ServiceQuestion, AppointmentStaff, AppointmentCustomer}
 # Made by commands and sync, not typed in: no add page (GraphConnection is one row, made on demand).
-NOT_ADDED_HERE = {ApiToken, SyncRun, GraphConnection, OutboxItem, StaffBusyInterval, Notice}
+NOT_ADDED_HERE = {
+    ApiToken,
+    SyncRun,
+    GraphConnection,
+    OutboxItem,
+    StaffBusyInterval,
+    Notice,
+    StaffCalendarFeed,
+}
 # Logs of what happened, read but never edited: no change form to save.
 READ_ONLY = {SyncRun, OutboxItem, StaffBusyInterval, Notice}
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -134,6 +143,7 @@ def make_business(tag: str) -> SimpleNamespace:
     busy = StaffBusyInterval.objects.create(
         staff_member=dana, start=START, end=START + timedelta(hours=1), fetched_at=START
     )
+    feed, _address_secret = StaffCalendarFeed.objects.issue(dana)
     return SimpleNamespace(
         business=business,
         dana=dana,
@@ -143,6 +153,7 @@ def make_business(tag: str) -> SimpleNamespace:
         customer=customer,
         appointment=appointment,
         currency=currency,
+        feed=feed,
         token=token,
         sync_run=sync_run,
         outbox_item=outbox_item,
@@ -583,6 +594,22 @@ def test_revoke_action_revokes_only_the_selected_live_tokens(
     assert contoso.token.revoked_at is not None
     assert spare.revoked_at is None
     assert old.revoked_at == earlier
+
+
+def test_calendar_feeds_are_revoked_from_the_admin_and_their_hash_is_never_shown(
+    admin_client: Any, contoso: SimpleNamespace
+) -> None:
+    spare, _address_secret = StaffCalendarFeed.objects.issue(contoso.sam)
+    url = admin_url(StaffCalendarFeed, "changelist")
+
+    page = admin_client.get(admin_url(StaffCalendarFeed, "change", contoso.feed.pk))
+    response = admin_client.post(url, {"action": "revoke", "_selected_action": [contoso.feed.pk]})
+
+    assert contoso.feed.token_hash not in page.content.decode()
+    assert response.status_code == 302
+    contoso.feed.refresh_from_db()
+    spare.refresh_from_db()
+    assert contoso.feed.revoked_at is not None and spare.revoked_at is None
 
 
 def test_token_page_never_shows_the_hash(admin_client: Any, contoso: SimpleNamespace) -> None:

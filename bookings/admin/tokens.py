@@ -1,4 +1,4 @@
-"""Reference data and credentials: currencies and API tokens."""
+"""Reference data and credentials: currencies, API tokens and staff members' calendar feed addresses."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from ..models import ApiToken, Currency
+from ..models import ApiToken, Currency, StaffCalendarFeed
 from .common import plural
 
 # --- Currencies and API tokens -----------------------------------------------------------------
@@ -48,3 +48,29 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"Revoked {plural(revoked, 'token')}.", messages.SUCCESS)
+
+
+@admin.register(StaffCalendarFeed)
+class StaffCalendarFeedAdmin(admin.ModelAdmin):
+    """A staff member makes their feed address on their schedule page, the only place it is shown (only
+    its hash is stored); the owner sees which exist and can revoke them."""
+
+    list_display = ("staff_member", "business", "created_at", "last_fetched_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "staff_member__business")
+    search_fields = ("staff_member__display_name", "staff_member__email_address")
+    list_select_related = ("staff_member__business",)
+    fields = ("staff_member", "created_at", "last_fetched_at", "revoked_at")
+    readonly_fields = fields
+    actions = ("revoke",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="business", ordering="staff_member__business__display_name")
+    def business(self, feed: StaffCalendarFeed) -> str:
+        return str(feed.staff_member.business)
+
+    @admin.action(description="Revoke selected feed addresses", permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[StaffCalendarFeed]) -> None:
+        revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"Revoked {plural(revoked, 'calendar feed')}.")
