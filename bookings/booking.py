@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import notices, outbox, selectors
+from . import notices, outbox, queries, selectors
 from .answers import answers_for_service
 from .availability import Slot, auto_assign
 from .enums import Origin
@@ -30,6 +30,7 @@ from .models import (
     OutboxKind,
     OutboxTarget,
     Service,
+    ServiceQuestion,
     StaffMember,
 )
 from .values import Location, Phone, QuestionAnswer
@@ -79,7 +80,7 @@ def resolve_customer(business: Business, details: CustomerDetails) -> Customer |
         if found is not None:
             return found
     if details.email_address:
-        found = selectors.customers(business).filter(email_address__iexact=details.email_address).first()
+        found = queries.active_customer_by_email(business.pk, details.email_address)
         if found is not None:
             return found
     if not (details.name or details.email_address):
@@ -108,13 +109,11 @@ def resolve_customer(business: Business, details: CustomerDetails) -> Customer |
     return customer
 
 
-def _write_staff(
-    appointment: Appointment, staff_members: Sequence[StaffMember], *, new: bool = False
-) -> None:
+def _write_staff(appointment: Appointment, staff_ids: Sequence[uuid.UUID], *, new: bool = False) -> None:
     if not new:
         appointment.staff_rows.all().delete()
-    for staff_member in dict.fromkeys(staff_members):
-        AppointmentStaff(appointment=appointment, staff_member=staff_member).save()
+    for staff_id in dict.fromkeys(staff_ids):
+        AppointmentStaff(appointment=appointment, staff_member_id=staff_id).save()
 
 
 def refresh_blocked_ranges(appointment: Appointment) -> None:
@@ -164,21 +163,33 @@ def create_appointment(
     **fields: Any,
 ) -> Appointment:
     """Record an appointment made by the business's staff or owner (through the API or admin)."""
-    appointment = Appointment(
+    appointment = _new_appointment(business, service, start, end, **fields)
+    # Business and service are records the caller holds, and the id is new: no queries for those.
+    appointment.full_clean(exclude=["business", "service"], validate_unique=False)
+    _insert_appointment(appointment, [member.pk for member in staff_members])
+    _write_customers(appointment, customers, new=True)
+    return appointment
+
+
+def _new_appointment(
+    business: Business, service: Service, start: datetime, end: datetime | None, **fields: Any
+) -> Appointment:
+    return Appointment(
         business=business,
         service=service,
         start=start,
         end=end or start + service.default_duration,
         **{**_defaults_from_service(service), **{k: v for k, v in fields.items() if v is not None}},
     )
-    # Business and service are records the caller holds, and the id is new: no queries for those.
-    appointment.full_clean(exclude=["business", "service"], validate_unique=False)
-    appointment.save()
-    _write_staff(appointment, staff_members, new=True)
-    _write_customers(appointment, customers, new=True)
+
+
+def _insert_appointment(appointment: Appointment, staff_ids: Sequence[uuid.UUID]) -> None:
+    """Save a new appointment with its staff rows, and queue it for Graph if the portal made it;
+    the caller holds the transaction."""
+    appointment.save(force_insert=True)
+    _write_staff(appointment, staff_ids, new=True)
     if appointment.origin == Origin.PORTAL:
         _record(appointment, OutboxKind.CREATE)
-    return appointment
 
 
 # Appointment fields whose change Graph must hear about (``outbox`` items name them).
@@ -242,7 +253,7 @@ def update_appointment(
     if staff_members is not None:
         if {row.staff_member_id for row in appointment.staff_rows.all()} != {m.pk for m in staff_members}:
             changed.add("staff_members")
-        _write_staff(appointment, staff_members)
+        _write_staff(appointment, [member.pk for member in staff_members])
     else:
         refresh_blocked_ranges(appointment)
     if customers is not None:
@@ -307,6 +318,7 @@ def book(
     customer: CustomerDetails,
     staff_id: Any = None,
     answers: Mapping[str, str | Sequence[str]] | None = None,
+    questions: Sequence[ServiceQuestion] | None = None,
     now: datetime,
     confirm: bool = True,
 ) -> Appointment:
@@ -325,22 +337,26 @@ def book(
     Before anything is written, the request itself is checked: a service that is not bookable or a
     staff member who does not deliver it raises ``InvalidBooking``; ``answers`` (raw, keyed by
     question id; none given means none answered) must fit the service's questions, else
-    ``InvalidAnswers``. The checked answers are stored on the customer row.
+    ``InvalidAnswers``. The checked answers are stored on the customer row; ``questions`` are the
+    service's (``selectors.service_questions``), read here unless the caller has them already.
+
+    The same ``request_key`` booked twice (a form sent again) returns the first booking: the key is
+    unique, so the second insert fails and rolls back, and the booking that holds it is returned.
     """
     _check_bookable(service, staff_id)
-    checked = answers_for_service(selectors.service_questions(service), answers or {})
+    if questions is None:
+        questions = selectors.service_questions(service)
+    checked = answers_for_service(questions, answers or {})
     customer = replace(customer, custom_question_answers=checked)
     try:
         with transaction.atomic():  # a savepoint when nested, so the caller's transaction survives
-            already = _booked_by_request(customer.request_key)
-            if already is not None:
-                return already
-            appointment = _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
+            row = _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
             if confirm:
-                notices.on_booked(appointment.customer_rows.order_by("-id").first(), now=now)
-            return appointment
+                notices.on_booked(row, now=now, new_row=True)
+            return row.appointment
     except (_SlotGone, IntegrityError) as error:
-        # The same form may have won the race from another tab or a double click: that is its booking.
+        # This form booked already (sent again from another tab, by a double click, or the race
+        # between them): that is its booking.
         already = _booked_by_request(customer.request_key)
         if already is not None:
             return already
@@ -352,7 +368,7 @@ def book(
 def _booked_by_request(request_key: str | None) -> Appointment | None:
     if not request_key:
         return None
-    row = AppointmentCustomer.objects.select_related("appointment").filter(request_key=request_key).first()
+    row = queries.booking_by_request_key(request_key)
     return row.appointment if row is not None else None
 
 
@@ -387,7 +403,7 @@ def nearby_slots(
 
 def _book(
     *, service: Service, start: datetime, customer: CustomerDetails, staff_id: Any, now: datetime
-) -> Appointment:
+) -> AppointmentCustomer:
     if service.is_group:
         # Seats are counted, not constrained: one booking of this service at a time counts them.
         locked = Service.objects.select_for_update(of=("self",)).select_related("business")
@@ -409,20 +425,19 @@ def _book(
         if not slot.staff_ids:
             raise _SlotGone
     # A chosen staff member the policy allows is the slot's only one; otherwise the least loaded.
-    staff_member = StaffMember.objects.get(pk=auto_assign(slot, staff_load_on_day(service, slot)))
-    return create_appointment(
-        business=service.business,
-        service=service,
-        start=start,
-        staff_members=[staff_member],
-        customers=[customer],
-        customer_time_zone=customer.time_zone,
+    staff_id = auto_assign(slot, staff_load_on_day(service, slot))
+    appointment = _new_appointment(
+        service.business, service, start, None, customer_time_zone=customer.time_zone
     )
+    # No full_clean: every value comes from the service's checked definition and a slot the engine
+    # just offered, and the database holds the constraints.
+    _insert_appointment(appointment, [staff_id])
+    return _add_customer(appointment, customer)
 
 
 def _join_open_session(
     service: Service, slot: Slot, sessions: dict[Any, Appointment], customer: CustomerDetails
-) -> Appointment | None:
+) -> AppointmentCustomer | None:
     """Seat the customer in one of the slot's group sessions that has seats left, if there is one."""
     open_sessions = {
         staff: session
@@ -433,10 +448,10 @@ def _join_open_session(
         # Fill a session that has started before opening another one.
         joining = replace(slot, staff_ids=tuple(sorted(open_sessions, key=str)))
         session = open_sessions[auto_assign(joining, staff_load_on_day(service, joining))]
-        _add_customer(session, customer)
+        row = _add_customer(session, customer)
         session.save(update_fields=["last_updated_date_time"])
         _record(session, OutboxKind.UPDATE, changed=["customers"])
-        return session
+        return row
     return None
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from . import notifications
 from .enums import ReminderRecipients
+from .kicks import kick
 from .manage_links import manage_token
 from .models import Appointment, AppointmentCustomer, Notice, NoticeKind
 
@@ -28,15 +29,21 @@ MAX_ATTEMPTS = 5
 CUSTOMER_RECIPIENTS = (ReminderRecipients.ALL_ATTENDEES, ReminderRecipients.CUSTOMER)
 
 
-def on_booked(row: AppointmentCustomer, *, now: datetime) -> None:
-    """A customer booked: their confirmation now, their reminders when due."""
-    try:
-        with transaction.atomic():  # a savepoint: the same booking confirmed twice keeps one notice
-            Notice.objects.create(
-                kind=NoticeKind.CONFIRMATION, appointment=row.appointment, row=row, due_at=now
-            )
-    except IntegrityError:
-        return
+def on_booked(row: AppointmentCustomer, *, now: datetime, new_row: bool = False) -> None:
+    """A customer booked: their confirmation now, their reminders when due.
+
+    ``new_row``: the row was created in this transaction, so it has no confirmation yet and the
+    savepoint that guards against confirming one booking twice can be spared.
+    """
+    confirmation = Notice(kind=NoticeKind.CONFIRMATION, appointment=row.appointment, row=row, due_at=now)
+    if new_row:
+        confirmation.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: the same booking confirmed twice keeps one notice
+                confirmation.save(force_insert=True)
+        except IntegrityError:
+            return
     _schedule_reminders(row, now=now)
     _send_soon()
 
@@ -77,7 +84,7 @@ def _send_soon() -> None:
             from .tasks import send_notices
 
             try:
-                send_notices.delay()
+                kick(send_notices, key="send-notices")
                 return
             except Exception:  # the broker is down: beat's scan sends them later, or we do now
                 logger.warning("could not queue sending notices; sending them now", exc_info=True)

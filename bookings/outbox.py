@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from . import slot_cache
+from .kicks import kick
 from .models import OutboxItem, OutboxKind, OutboxState, OutboxTarget
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,6 @@ def request_push(business_id: uuid.UUID) -> None:
     from .tasks import push_outbox  # the tasks module imports the sync code, which imports this
 
     try:
-        push_outbox.delay(str(business_id))
+        kick(push_outbox, str(business_id), key=f"push:{business_id}")
     except Exception:  # any broker failure; the sweeper re-enqueues
         logger.warning("could not enqueue the outbox push for business %s", business_id, exc_info=True)

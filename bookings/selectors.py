@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
-from . import isoformats
+from . import isoformats, queries
 from .availability import (
     BusinessRules,
     GroupBooking,
@@ -203,11 +203,7 @@ def slots_for_service(
     if staff_id is not None and chosen is None:
         return ()
     business_rules = _business_rules(business)
-    members = list(
-        service.staff_members.filter(is_active=True, business_id=service.business_id)
-        .order_by("pk")
-        .only("id", "time_zone", "use_business_hours", "working_hours")
-    )
+    members = queries.service_staff_hours(service)
     service_rules = _service_rules(service, tuple(member.pk for member in members))
     staff_ids = service_rules.staff_ids
     if chosen is not None and effective_policy(service_rules, business_rules).allow_staff_selection:
@@ -290,6 +286,8 @@ def _busy_time(
     """
     if not staff_ids:
         return {}, []
+    if not service.is_group:  # the hot path (a month over many staff, each booking's re-check)
+        return queries.blocked_and_busy(staff_ids, reach, ignoring), []
     blocking = AppointmentStaff.objects.live().filter(
         staff_member_id__in=staff_ids,
         blocked_start__lt=reach.end,
@@ -303,13 +301,6 @@ def _busy_time(
         staff_member_id__in=staff_ids, start__lt=reach.end, end__gt=reach.start
     ).values_list("staff_member_id", "start", "end"):
         busy.setdefault(staff_id, []).append(Interval(start, end))
-    if not service.is_group:
-        # The hot path (a month over many staff): three columns, nothing else to convert.
-        for staff_id, blocked_start, blocked_end in blocking.values_list(
-            "staff_member_id", "blocked_start", "blocked_end"
-        ):
-            busy.setdefault(staff_id, []).append(Interval(blocked_start, blocked_end))
-        return busy, []
     rows = blocking.values_list(
         "staff_member_id",
         "blocked_start",
@@ -352,17 +343,7 @@ def _busy_time(
 def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -> dict[uuid.UUID, int]:
     """How many live appointments each staff member has starting in ``[start, end)``: what
     auto-assignment spreads bookings by."""
-    rows = (
-        AppointmentStaff.objects.live().filter(
-            staff_member_id__in=staff_ids,
-            appointment__start__gte=start,
-            appointment__start__lt=end,
-        )
-        .values("staff_member_id")
-        .annotate(count=Count("id"))
-        .values_list("staff_member_id", "count")
-    )
-    return dict(rows)
+    return queries.staff_load(staff_ids, start, end)
 
 
 def group_sessions_at(
@@ -371,7 +352,8 @@ def group_sessions_at(
     """Each staff member's live session of the group ``service`` starting at ``start``, with the
     number of customers it holds as ``seats_taken``; the oldest one when there are several."""
     rows = (
-        AppointmentStaff.objects.live().filter(
+        AppointmentStaff.objects.live()
+        .filter(
             staff_member_id__in=staff_ids,
             appointment__service=service,
             appointment__start=start,
@@ -421,6 +403,14 @@ def bookable_service(business: Business, service_id: uuid.UUID) -> Service | Non
     return bookable_services(business).filter(pk=service_id).first()
 
 
+def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
+    """The service at ``/book/<slug>/<service_id>/`` with its business, for the pages that need
+    both: what ``bookable_business`` and ``bookable_service`` find together."""
+    if not is_storable(slug):
+        return None
+    return queries.bookable_service_at(slug, service_id)
+
+
 def service_staff(service: Service) -> list[StaffMember]:
     """The staff members who deliver ``service``, by name: the staff choice on its page."""
     return list(
@@ -432,10 +422,7 @@ def service_staff(service: Service) -> list[StaffMember]:
 
 def service_questions(service: Service) -> list[ServiceQuestion]:
     """The questions ``service`` asks, in their order, as ``answers.answers_for_service`` takes them."""
-    asked = service.question_assignments.filter(
-        question__is_active=True, question__business_id=service.business_id
-    )
-    return list(asked.select_related("question").order_by("position", "pk"))
+    return queries.service_questions(service)
 
 
 def customer_booking(row_id: int) -> AppointmentCustomer | None:

@@ -353,6 +353,9 @@ CELERY_BEAT_SCHEDULE = {
 # Each committed change asks a worker to push its business's outbox at once; the sweeper re-enqueues
 # whatever is due or whose worker died (its lease expired) every OUTBOX_SWEEP_SECONDS.
 OUTBOX_PUSH_ON_COMMIT = env_bool("OUTBOX_PUSH_ON_COMMIT", True)
+# Changes committed within this many seconds of each other share one worker task (bookings/kicks.py):
+# the first enqueues it to run when the window closes. 0 enqueues one task per change.
+KICK_WINDOW_SECONDS = max(0, int(os.environ.get("KICK_WINDOW_SECONDS", "1")))
 # The lease must outlast one delivery attempt: waiting for a mailbox slot
 # (GRAPH_CONCURRENCY_MAX_WAIT_SECONDS) plus the request and its inline retries.
 OUTBOX_LEASE_SECONDS = max(30, int(os.environ.get("OUTBOX_LEASE_SECONDS", "600")))

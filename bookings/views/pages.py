@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import selectors, slot_cache
+from .. import queries, selectors, slot_cache
 from ..booking import CustomerDetails, book, nearby_slots
 from ..display import customer_zone, local_window, slot_value, slots_by_day, week_start
 from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
 from ..forms import BookingForm, SlotPickerForm, SlotQueryForm, time_zone_choices
 from ..manage_links import manage_token
-from ..models import AppointmentCustomer, Business, Service
+from ..models import Business, Service
 from ..rate_limits import limit_booking_posts
 from .common import booking_context, local_slots, parse_slot
 
@@ -38,9 +38,12 @@ def _business_or_404(slug: str) -> Business:
     return business
 
 
-def _service_or_404(business: Business, service_id: uuid.UUID) -> Service:
-    service = selectors.bookable_service(business, service_id)
+def _service_or_404(slug: str, service_id: uuid.UUID) -> Service:
+    """The bookable service with its business (``service.business``), or 404."""
+    service = selectors.bookable_service_at(slug, service_id)
     if service is None:
+        if selectors.bookable_business(slug) is None:
+            raise Http404("No booking page here.")
         raise Http404("This service cannot be booked here.")
     return service
 
@@ -61,8 +64,8 @@ def business_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def service_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpResponse:
     """The slot picker: a week of free times by day, in the customer's zone, for anyone or one person."""
-    business = _business_or_404(slug)
-    service = _service_or_404(business, service_id)
+    service = _service_or_404(slug, service_id)
+    business = service.business
     policy = selectors.scheduling_policy(service)
     staff = selectors.service_staff(service) if policy.allow_staff_selection else []
     picker = SlotPickerForm(request.GET, staff_members=staff)
@@ -121,8 +124,8 @@ def slots_json(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpRe
     known_business = slot_cache.business_of(slug)
     if known_business is not None and (body := slot_cache.lookup(known_business, parts, now)) is not None:
         return HttpResponse(body, content_type="application/json")
-    business = _business_or_404(slug)
-    service = _service_or_404(business, service_id)
+    service = _service_or_404(slug, service_id)
+    business = service.business
     zone = customer_zone(query.cleaned_data.get("tz"), business.zone)
     first_day = week_start(query.cleaned_data.get("start"), now.astimezone(zone).date())
     start, end = local_window(first_day, query.cleaned_data.get("days") or 7, zone)
@@ -152,8 +155,8 @@ def slots_json(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpRe
 @limit_booking_posts
 def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpResponse:
     """Who is booking and their answers, for the slot picked; on submit, the booking itself."""
-    business = _business_or_404(slug)
-    service = _service_or_404(business, service_id)
+    service = _service_or_404(slug, service_id)
+    business = service.business
     questions = selectors.service_questions(service)
     user = request.user if request.user.is_authenticated else None
     data = request.POST if request.method == "POST" else None
@@ -168,9 +171,6 @@ def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
     if not form.is_valid():
         return _render_details(request, business, service, form, status=400)
     key = form.cleaned_data["request_key"]
-    existing = AppointmentCustomer.objects.filter(request_key=key).first()
-    if existing is not None:  # the form came again (back button, double click): show its booking
-        return redirect("bookings:manage", token=manage_token(existing))
     zone = customer_zone(form.cleaned_data.get("tz"), business.zone)
     details = CustomerDetails(
         name=form.cleaned_data["name"].strip(),
@@ -187,6 +187,7 @@ def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
             customer=details,
             staff_id=form.cleaned_data.get("staff"),
             answers=form.answers(),
+            questions=questions,
             now=timezone.now(),
         )
     except SlotUnavailable as taken:
@@ -198,7 +199,7 @@ def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
     except InvalidBooking as invalid:
         form.add_error(None, invalid.message)
         return _render_details(request, business, service, form, status=400)
-    row = AppointmentCustomer.objects.get(request_key=key)
+    row = queries.booking_by_request_key(key)
     if user is not None and row.customer and row.customer.user_id is None:
         row.customer.user = user
         row.customer.save(update_fields=["user"])
