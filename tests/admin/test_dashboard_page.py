@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.admin.queries import dashboard_data
-from bookings.models import AppointmentStaff, SyncRun
+from bookings.models import AppointmentStaff, GraphConnection, SyncRun
 from tests.admin.conftest import CONTOSO, messages_of
 from tests.factories import AppointmentFactory, BusinessFactory, StaffMemberFactory
 
@@ -120,3 +120,36 @@ def test_sync_now_with_nothing_served_says_what_to_do_first(admin_client):
 
 def test_sync_now_is_a_post(admin_client):
     assert admin_client.get("/admin/sync-now/").status_code == 405
+
+
+def test_sync_now_with_a_revoked_sign_in_breaks_the_connection_and_the_banner_asks_to_reconnect(
+    admin_client, delegated
+):
+    BusinessFactory(graph_id=CONTOSO)
+
+    page = admin_client.post("/admin/sync-now/", follow=True)
+
+    assert "reauthentication required" in messages_of(page)[0]
+    connection = GraphConnection.current()
+    assert not connection.healthy and "reauthentication required" in connection.last_error
+    assert "Reconnect Microsoft 365" in page.content.decode()
+
+
+def test_a_sync_that_reads_a_business_shows_the_connection_works_again(admin_client, graph_settings):
+    BusinessFactory(graph_id=CONTOSO)
+    GraphConnection.objects.create(healthy=False, last_error="reauthentication required")
+
+    admin_client.post("/admin/sync-now/")
+
+    assert GraphConnection.current().healthy and GraphConnection.current().last_error == ""
+
+
+def test_staff_who_may_not_change_businesses_see_the_dashboard_without_the_sync_button(
+    client, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user("viewer", password="pw", is_staff=True))
+
+    page = client.get("/admin/")
+
+    assert page.status_code == 200 and "Sync now" not in page.content.decode()
+    assert client.post("/admin/sync-now/").status_code == 403
