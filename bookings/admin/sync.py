@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -152,8 +153,17 @@ class GraphConnectionAdmin(admin.ModelAdmin):
     """One row: how the portal signs in to Graph. Health is set by the client, not edited here."""
 
     list_display = ("__str__", "tenant_id", "client_id", "healthy", "updated_at")
-    fields = ("auth_mode", "tenant_id", "client_id", "healthy", "last_error", "signed_in", "updated_at")
-    readonly_fields = ("healthy", "last_error", "signed_in", "updated_at")
+    fields = (
+        "auth_mode",
+        "tenant_id",
+        "client_id",
+        "healthy",
+        "last_error",
+        "signed_in",
+        "updated_at",
+        "connection_page",
+    )
+    readonly_fields = ("healthy", "last_error", "signed_in", "updated_at", "connection_page")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not GraphConnection.objects.exists()
@@ -161,3 +171,8 @@ class GraphConnectionAdmin(admin.ModelAdmin):
     @admin.display(description="delegated sign-in", boolean=True)
     def signed_in(self, connection: GraphConnection) -> bool:
         return bool(connection.token_cache)
+
+    @admin.display(description="connect or test")
+    def connection_page(self, connection: GraphConnection) -> SafeString:
+        """Signing in and testing happen on the connection page, which reads the settings in use."""
+        return format_html('<a href="{}">Microsoft 365 connection</a>', reverse("admin:graph_connection"))

@@ -157,3 +157,11 @@ def test_owners_without_the_change_permission_may_look_but_not_connect(client, d
 
 def test_the_pages_need_a_staff_sign_in(client):
     assert client.get(PAGE)["Location"].startswith("/admin/login/")
+
+
+def test_the_connection_record_links_to_the_connection_page(admin_client):
+    connection = GraphConnection.current()
+
+    page = admin_client.get(reverse("admin:bookings_graphconnection_change", args=[connection.pk]))
+
+    assert f'<a href="{PAGE}">Microsoft 365 connection</a>' in page.content.decode()
