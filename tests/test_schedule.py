@@ -190,9 +190,7 @@ def test_previous_and_next_move_by_a_day_or_a_week():
 
 
 def test_working_hours_until_midnight_reach_the_end_of_the_column():
-    evenings = tuple(
-        WorkHours(day=day, time_slots=(WorkTimeSlot(time(18), time(0)),)) for day in DayOfWeek
-    )
+    evenings = tuple(WorkHours(day=day, time_slots=(WorkTimeSlot(time(18), time(0)),)) for day in DayOfWeek)
 
     day = lay_out_day(date(2026, 3, 2), CHICAGO, appointments=[], working_hours=evenings)
 

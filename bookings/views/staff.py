@@ -122,7 +122,10 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
         "previous_url": _schedule_url(business, view, previous),
         "next_url": _schedule_url(business, view, following),
         "today_url": _schedule_url(business, view, today),
-        "day_url": _schedule_url(business, schedule.DAY, first_day if view == schedule.DAY else today),
+        # Day from a week: today if this week holds it, else the week's first day.
+        "day_url": _schedule_url(
+            business, schedule.DAY, today if first_day <= today <= layout.days[-1].date else first_day
+        ),
         "week_url": _schedule_url(business, schedule.WEEK, first_day),
         "feed": feed,
         "new_feed_url": new_feed_url,

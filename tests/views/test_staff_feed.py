@@ -158,3 +158,20 @@ def test_the_feed_buttons_check_csrf(shop):
     browser.force_login(staff_user(shop.ann, "ann"))
 
     assert browser.post("/staff/feed/", {"business": "salon"}).status_code == 403
+
+
+def test_a_feed_costs_the_same_few_queries_however_many_appointments_it_holds(
+    client, shop, django_assert_max_num_queries
+):
+    client.force_login(staff_user(shop.vic, "vic"))
+    url = create_feed(client)
+    calendar_app = Client()
+    appointment(shop.ann, timezone.now() + timedelta(days=1))
+    with django_assert_max_num_queries(6) as few:
+        calendar_app.get(url)
+    for day in range(2, 12):
+        appointment(shop.bob if day % 2 else shop.ann, timezone.now() + timedelta(days=day))
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = calendar_app.get(url)
+    assert len(events(response.content)) == 11

@@ -146,7 +146,7 @@ def test_the_week_page_costs_the_same_few_queries_however_full_it_is(
 ):
     client.force_login(staff_user(shop.vic, "vic"))  # a viewer: every appointment of the business
     for hour in range(3):
-        appointment(shop.ann, MONDAY + timedelta(hours=hour), service_name=f"Early {hour}")
+        appointment(shop.ann, MONDAY + timedelta(hours=8 + hour), service_name=f"Evening {hour}")
     with django_assert_max_num_queries(12) as few:
         client.get(WEEK_OF_MONDAY)
     for day in range(5):
