@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, user_logged_in
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.test import RequestFactory
 
 from bookings.staff_accounts import link_staff_members, user_has_membership
@@ -99,3 +103,86 @@ def test_a_member_of_a_closed_business_does_not_count_as_a_schedule(django_user_
     link_staff_members(kim)
 
     assert not user_has_membership(kim)
+
+
+# --- Signing in with Microsoft ----------------------------------------------------------------------
+
+
+class FakeMicrosoft:
+    """Stands in for login.microsoftonline.com and Graph's /me behind allauth's HTTP session."""
+
+    def __init__(self, profile: dict):
+        self.profile = profile
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def request(self, method, url, **kwargs):
+        assert url == "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token"
+        return FakeResponse({"access_token": "token", "token_type": "Bearer", "expires_in": 3600})
+
+    def get(self, url, **kwargs):
+        assert url == "https://graph.microsoft.com/v1.0/me"
+        return FakeResponse(self.profile)
+
+
+class FakeResponse:
+    def __init__(self, body: dict):
+        self.status_code = 200
+        self.headers = {"content-type": "application/json"}
+        self.body = body
+        self.text = json.dumps(body)
+        self.content = self.text.encode()
+
+    def json(self) -> dict:
+        return self.body
+
+
+def microsoft_settings(settings, *, trusted: bool) -> None:
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "microsoft": {
+            "APPS": [{"client_id": "portal-app", "secret": "s3cret", "settings": {"tenant": "contoso.com"}}],
+            "VERIFIED_EMAIL": trusted,
+        }
+    }
+    settings.SOCIALACCOUNT_EMAIL_AUTHENTICATION = trusted
+    settings.SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = trusted
+
+
+def sign_in_with_microsoft(client, monkeypatch, mail: str):
+    profile = {"id": "ms-1", "mail": mail, "userPrincipalName": mail, "givenName": "Dana", "surname": "Swope"}
+    monkeypatch.setattr(
+        DefaultSocialAccountAdapter, "get_requests_session", lambda adapter: FakeMicrosoft(profile)
+    )
+    to_microsoft = client.post("/accounts/microsoft/login/", {"process": "login"})
+    assert to_microsoft.status_code == 302
+    state = parse_qs(urlsplit(to_microsoft["Location"]).query)["state"][0]
+    return client.get("/accounts/microsoft/login/callback/", {"code": "abc", "state": state}, follow=True)
+
+
+def test_signing_in_with_microsoft_in_a_trusted_tenant_links_the_staff_member(client, settings, monkeypatch):
+    microsoft_settings(settings, trusted=True)
+    member = StaffMemberFactory(email_address="dana.swope@contoso.com")
+
+    response = sign_in_with_microsoft(client, monkeypatch, "Dana.Swope@contoso.com")
+
+    member.refresh_from_db()
+    assert member.user is not None and response.context["user"] == member.user
+    assert "My schedule</a>" in response.content.decode()
+
+
+def test_a_microsoft_address_that_is_not_trusted_must_be_confirmed_before_it_links(
+    client, settings, monkeypatch
+):
+    microsoft_settings(settings, trusted=False)
+    member = StaffMemberFactory(email_address="dana.swope@contoso.com")
+
+    sign_in_with_microsoft(client, monkeypatch, "dana.swope@contoso.com")
+
+    member.refresh_from_db()
+    assert member.user is None
+    assert EmailAddress.objects.filter(email__iexact="dana.swope@contoso.com", verified=False).exists()
