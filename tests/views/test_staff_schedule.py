@@ -228,3 +228,16 @@ def test_the_sign_in_page_offers_microsoft_only_when_it_is_configured(client, se
 
     page = client.get("/accounts/login/").content.decode()
     assert "Sign in with Microsoft" in page and "/accounts/microsoft/login/" in page
+
+
+def test_a_day_the_clocks_change_is_drawn_and_labelled(client, shop):
+    appointment(shop.ann, MONDAY.replace(month=10, day=27, hour=1), service_name="Night shift")
+    client.force_login(staff_user(shop.ann, "ann"))
+
+    response = client.get("/staff/?view=day&date=2030-10-27")  # London leaves summer time at 02:00
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Clocks go back: a 25-hour day" in page and "--length: 1500" in page
+    assert f"01:00{DASH}01:30" in page  # 01:00 UTC is the second 01:00 in London
+    assert "--top: 120;" in page  # two real hours after midnight
