@@ -94,6 +94,7 @@ test: install services browser lint deploy-check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(VENV)/bin/bandit -q -c pyproject.toml -r portal bookings -ll
 	$(PY) -m pytest
 
 clean:

@@ -49,5 +49,7 @@ urlpatterns = [
     *item_routes("customers", definitions.CustomersView, definitions.CustomerView),
     path("v1.0/solutions/bookingCurrencies", businesses.CurrenciesView.as_view()),
     path("v1.0/solutions/bookingCurrencies/<str:currency_id>", businesses.CurrencyView.as_view()),
-    re_path(r"^.*$", api_not_found),
+    # Any character, newline too: an id ending in a decoded %0A matches no route above and must still
+    # get Graph's 404, not the HTML one.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]
