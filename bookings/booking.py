@@ -311,7 +311,12 @@ class _SlotGone(Exception):
     """Raised inside the booking transaction to roll it back; answered with ``SlotUnavailable``."""
 
 
-def book(
+def book(**request: Any) -> Appointment:
+    """``place_booking``'s appointment: what callers that do not need the customer row take."""
+    return place_booking(**request).appointment
+
+
+def place_booking(
     *,
     service: Service,
     start: datetime,
@@ -321,8 +326,9 @@ def book(
     questions: Sequence[ServiceQuestion] | None = None,
     now: datetime,
     confirm: bool = True,
-) -> Appointment:
-    """Book ``service`` at ``start`` (UTC) for a customer, as the booking page offered it.
+) -> AppointmentCustomer:
+    """Book ``service`` at ``start`` (UTC) for a customer, as the booking page offered it, and
+    return the customer's row on the appointment (``row.appointment`` is the appointment).
 
     One transaction re-checks the slot against the rules and the rows as they are now, picks the
     staff member (the customer's choice where the policy allows it, else the least loaded one that
@@ -353,23 +359,16 @@ def book(
             row = _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
             if confirm:
                 notices.on_booked(row, now=now, new_row=True)
-            return row.appointment
+            return row
     except (_SlotGone, IntegrityError) as error:
         # This form booked already (sent again from another tab, by a double click, or the race
         # between them): that is its booking.
-        already = _booked_by_request(customer.request_key)
+        already = queries.booking_by_request_key(customer.request_key) if customer.request_key else None
         if already is not None:
             return already
         if isinstance(error, IntegrityError) and not is_overlap(error):
             raise
     raise SlotUnavailable(nearby=nearby_slots(service=service, start=start, now=now, staff_id=staff_id))
-
-
-def _booked_by_request(request_key: str | None) -> Appointment | None:
-    if not request_key:
-        return None
-    row = queries.booking_by_request_key(request_key)
-    return row.appointment if row is not None else None
 
 
 def _check_bookable(service: Service, staff_id: Any) -> None:

@@ -17,10 +17,10 @@ from .answers import raw_answers
 from .availability import auto_assign
 from .booking import (
     CustomerDetails,
-    book,
     cancel_appointment,
     is_overlap,
     nearby_slots,
+    place_booking,
     remove_customer,
     staff_load_on_day,
     update_appointment,
@@ -146,7 +146,7 @@ def _move_seat(row: AppointmentCustomer, *, start: datetime, now: datetime) -> A
         request_key=new_key,
     )
     answers = raw_answers(row.custom_question_answers)
-    book(
+    moved = place_booking(
         service=row.appointment.service,
         start=start,
         customer=details,
@@ -154,7 +154,6 @@ def _move_seat(row: AppointmentCustomer, *, start: datetime, now: datetime) -> A
         now=now,
         confirm=False,
     )
-    moved = AppointmentCustomer.objects.select_related("appointment").get(request_key=new_key)
     old_key = row.request_key
     _leave(row)
     if old_key:

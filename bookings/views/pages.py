@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import queries, selectors, slot_cache
-from ..booking import CustomerDetails, book, nearby_slots
+from .. import selectors, slot_cache
+from ..booking import CustomerDetails, nearby_slots, place_booking
 from ..display import customer_zone, local_window, slot_value, slots_by_day, week_start
 from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
 from ..forms import BookingForm, SlotPickerForm, SlotQueryForm, time_zone_choices
@@ -181,7 +181,7 @@ def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
         request_key=key,
     )
     try:
-        book(
+        row = place_booking(
             service=service,
             start=form.cleaned_data["start"],
             customer=details,
@@ -199,7 +199,6 @@ def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> Http
     except InvalidBooking as invalid:
         form.add_error(None, invalid.message)
         return _render_details(request, business, service, form, status=400)
-    row = queries.booking_by_request_key(key)
     if user is not None and row.customer and row.customer.user_id is None:
         row.customer.user = user
         row.customer.save(update_fields=["user"])
