@@ -53,6 +53,14 @@ def _member_zone(member: StaffMember | None, business: Business):
     return customer_zone(member.time_zone if member else "", business.zone)
 
 
+def _working_hours(member: StaffMember | None, business: Business, zone) -> tuple[tuple, object]:
+    """The hours to shade and their zone: the member's own in their zone, unless they keep the
+    business's hours (or the viewer is an owner with no membership there), which are in its zone."""
+    if member is not None and not member.use_business_hours:
+        return tuple(member.working_hours), zone
+    return tuple(business.business_hours), business.zone
+
+
 def _businesses(members: list[StaffMember], owner: bool) -> list[Business]:
     if owner:
         return list(Business.objects.filter(is_active=True).order_by("display_name", "pk"))
@@ -76,11 +84,10 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
     params = {key: value for key, value in query.cleaned_data.items() if key not in query.errors}
     business = next((b for b in businesses if b.slug == params.get("business")), None)
-    if business is None:
-        if params.get("business"):
-            status = 400
-            messages.error(request, "You have no schedule at that business; showing your first one.")
-        business = businesses[0]
+    if business is None and params.get("business"):
+        status = 400
+        messages.error(request, "You have no schedule at that business; showing your first one.")
+    business = business or businesses[0]
     member = next((m for m in members if m.business_id == business.pk), None)
     zone = _member_zone(member, business)
     view = params.get("view") or schedule.WEEK
@@ -92,7 +99,7 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
     entries, busy = staff_selectors.schedule_entries(
         scope=scope, business=business, member=member, start=start, end=end
     )
-    own_hours = member is not None and not member.use_business_hours
+    hours, hours_zone = _working_hours(member, business, zone)
     layout = schedule.lay_out(
         view,
         first_day,
@@ -100,8 +107,8 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
         now=now,
         appointments=entries,
         busy=busy,
-        working_hours=member.working_hours if own_hours else business.business_hours,
-        hours_zone=zone if own_hours else business.zone,
+        working_hours=hours,
+        hours_zone=hours_zone,
     )
     previous, following = schedule.neighbours(view, first_day)
     feed = StaffCalendarFeed.objects.active().filter(staff_member=member).first() if member else None
