@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +26,7 @@ from ..display import customer_zone, duration_label
 from ..models import Business, StaffCalendarFeed, StaffMember
 from ..notifications import is_web_link
 from ..staff_feed import feed_window, staff_calendar
+from ..values import WorkHours
 
 # Far enough either way for any real schedule, and inside what date arithmetic can reach.
 EARLIEST, LATEST = date(1970, 1, 1), date(2199, 12, 31)
@@ -48,12 +50,14 @@ def _schedule_url(business: Business, view: str, day: date) -> str:
     return f"{reverse('bookings:staff_schedule')}?{query}"
 
 
-def _member_zone(member: StaffMember | None, business: Business):
+def _member_zone(member: StaffMember | None, business: Business) -> ZoneInfo:
     """The member's own zone if they have a known one, else their business's."""
     return customer_zone(member.time_zone if member else "", business.zone)
 
 
-def _working_hours(member: StaffMember | None, business: Business, zone) -> tuple[tuple, object]:
+def _working_hours(
+    member: StaffMember | None, business: Business, zone: ZoneInfo
+) -> tuple[tuple[WorkHours, ...], ZoneInfo]:
     """The hours to shade and their zone: the member's own in their zone, unless they keep the
     business's hours (or the viewer is an owner with no membership there), which are in its zone."""
     if member is not None and not member.use_business_hours:
