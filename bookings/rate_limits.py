@@ -19,6 +19,7 @@ down: bookings still accepted").
 from __future__ import annotations
 
 import functools
+import ipaddress
 import logging
 import math
 import re
@@ -67,15 +68,24 @@ def parse_rate(text: str | None) -> Rate | None:
     return Rate(amount, seconds)
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address: ``REMOTE_ADDR``, or behind our TLS proxy the last hop of
-    ``X-Forwarded-For`` (earlier hops are whatever the client wrote). Also django-axes' callable."""
+    ``X-Forwarded-For`` (earlier hops are whatever the client wrote); None if there is no address.
+    Also django-axes' callable, which stores it in an IP address column: only addresses come back."""
     if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last_hop = forwarded.rsplit(",", 1)[-1].strip()
-        if last_hop:
+        last_hop = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        if _is_address(last_hop):
             return last_hop
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "")
+    return remote if _is_address(remote) else None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def window(rate: Rate, now: float) -> tuple[int, int]:
@@ -119,7 +129,7 @@ def limit_booking_posts(view: Callable[..., HttpResponse]) -> Callable[..., Http
         if request.method == "POST":
             rate = parse_rate(settings.BOOKING_RATE_LIMIT)
             if rate is not None:
-                client = client_ip(request)
+                client = client_ip(request) or "unknown"
                 wait = consume("booking", client, rate, time.time())
                 if wait is not None:
                     logger.warning(

@@ -186,6 +186,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in (every customer's address, forever)
 AXES_ONLY_ADMIN_SITE = True
 AXES_WHITELIST_CALLABLE = "bookings.rate_limits.outside_admin"
 AXES_CLIENT_IP_CALLABLE = "bookings.rate_limits.client_ip"

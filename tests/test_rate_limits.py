@@ -86,6 +86,20 @@ def test_behind_our_proxy_the_client_is_the_last_forwarded_hop(settings):
     assert client_ip(RequestFactory().post("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
 
 
+@pytest.mark.parametrize("forwarded", ["", "not-an-address", "203.0.113.7, ", "203.0.113.7, <script>"])
+def test_a_last_hop_that_is_not_an_address_falls_back_to_the_connection(settings, forwarded):
+    settings.BEHIND_TLS_PROXY = True
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == "10.0.0.2"
+
+
+def test_without_any_address_there_is_none(settings):
+    settings.BEHIND_TLS_PROXY = False
+    request = RequestFactory().post("/")
+    request.META.pop("REMOTE_ADDR")
+    assert client_ip(request) is None
+
+
 # --- booking POSTs ---
 
 
