@@ -4,9 +4,9 @@ Django builds and compiles an ORM query afresh on every call. For these small, h
 more than the database takes to answer them (1 to 3 ms of Python each, against a few tenths for the
 same statement written out), and a booking makes several: they set how many bookings a web process
 can take per second. So they are written here once, as SQL that SQLite and PostgreSQL both run,
-with parameters prepared and results converted the way the ORM would (``Model.objects.raw`` for
-whole rows). ``selectors`` stays the module callers use; ``tests/test_queries.py`` holds each of
-these to the ORM query it replaces, on both databases.
+with parameters prepared and results converted the way the ORM would (whole rows through
+``_Loader``, which applies the ORM's own converters). ``selectors`` stays the module callers use;
+``tests/test_queries.py`` holds each of these to the ORM query it replaces, on both databases.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ from django.db import connection, models
 from django.utils.dateparse import parse_datetime
 
 from .availability import Interval
-from .models import AppointmentCustomer, Business, Customer, Service, ServiceQuestion, StaffMember
+from .models import (
+    AppointmentCustomer,
+    Business,
+    Customer,
+    CustomQuestion,
+    Service,
+    ServiceQuestion,
+    StaffMember,
+)
 from .values import WorkHours
 
 _UUID = models.UUIDField()
@@ -50,59 +58,96 @@ def _placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
+class _Loader:
+    """Turns a model's columns, read by hand, into an instance as the ORM would (``Model.from_db``
+    with each column's database and field converters), with the column list and the converters
+    worked out once per model and database backend instead of on every query."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        fields = model._meta.concrete_fields
+        self.width = len(fields)
+        self._columns: dict[str, str] = {}
+        self.converters = []
+        for index, model_field in enumerate(fields):
+            column = model_field.get_col(model._meta.db_table)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                self.converters.append((index, column, found))
+
+    def columns(self, alias: str) -> str:
+        """The model's columns in field order, qualified by ``alias``, for a SELECT list."""
+        if alias not in self._columns:
+            quote = connection.ops.quote_name
+            self._columns[alias] = ", ".join(
+                f"{alias}.{quote(f.column)}" for f in self.model._meta.concrete_fields
+            )
+        return self._columns[alias]
+
+    def load(self, values: Sequence[Any]) -> models.Model:
+        values = list(values)
+        for index, column, converters in self.converters:
+            value = values[index]
+            for convert in converters:
+                value = convert(value, column, connection)
+            values[index] = value
+        return self.model.from_db(connection.alias, None, values)
+
+
+_loaders: dict[tuple[type[models.Model], str], _Loader] = {}
+
+
+def _loader(model: type[models.Model]) -> _Loader:
+    key = (model, connection.vendor)
+    if key not in _loaders:
+        _loaders[key] = _Loader(model)
+    return _loaders[key]
+
+
 def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
     """``selectors.bookable_service_at``: the service at ``/book/<slug>/<service_id>/`` with its
     business loaded, if customers may book it (active, not hidden, delivered by an active staff
-    member of its business, in an active published business)."""
-    business = next(
-        iter(
-            Business.objects.raw(
-                "SELECT * FROM bookings_business WHERE slug = %s AND is_active AND is_published", [slug]
-            )
-        ),
-        None,
-    )
-    if business is None:
+    member of its business, in an active published business). One statement for both rows."""
+    services, businesses = _loader(Service), _loader(Business)
+    sql = f"""
+        SELECT {services.columns("s")}, {businesses.columns("b")}
+        FROM bookings_service s JOIN bookings_business b ON b.id = s.business_id
+        WHERE s.id = %s AND b.slug = %s AND b.is_active AND b.is_published
+          AND s.is_active AND NOT s.is_hidden_from_customers
+          AND EXISTS (
+            SELECT 1 FROM bookings_service_staff_members link
+            JOIN bookings_staffmember m ON m.id = link.staffmember_id
+            WHERE link.service_id = s.id AND m.is_active AND m.business_id = s.business_id
+          )
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_uuid_param(service_id), slug])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    service = next(
-        iter(
-            Service.objects.raw(
-                """
-                SELECT * FROM bookings_service s
-                WHERE s.id = %s AND s.business_id = %s AND s.is_active AND NOT s.is_hidden_from_customers
-                  AND EXISTS (
-                    SELECT 1 FROM bookings_service_staff_members link
-                    JOIN bookings_staffmember m ON m.id = link.staffmember_id
-                    WHERE link.service_id = s.id AND m.is_active AND m.business_id = s.business_id
-                  )
-                """,
-                [_uuid_param(service_id), business.pk],
-            )
-        ),
-        None,
-    )
-    if service is not None:
-        service.business = business
+    service = services.load(row[: services.width])
+    service.business = businesses.load(row[services.width :])
     return service
 
 
 def service_questions(service: Service) -> list[ServiceQuestion]:
     """``selectors.service_questions``: the questions ``service`` asks (active ones of its own
-    business), in their order, each with its ``question`` loaded."""
-    assignments = list(
-        ServiceQuestion.objects.raw(
-            """
-            SELECT sq.* FROM bookings_servicequestion sq
-            JOIN bookings_customquestion q ON q.id = sq.question_id
-            WHERE sq.service_id = %s AND q.is_active AND q.business_id = %s
-            ORDER BY sq.position, sq.id
-            """,
-            [_uuid_param(service.pk), service.business_id],
-        )
-    )
-    if assignments:  # most services ask nothing: then this second query is never made
-        models.prefetch_related_objects(assignments, "question")
-    return assignments
+    business), in their order, each with its ``question`` loaded. One statement for both."""
+    assignments, questions = _loader(ServiceQuestion), _loader(CustomQuestion)
+    sql = f"""
+        SELECT {assignments.columns("sq")}, {questions.columns("q")}
+        FROM bookings_servicequestion sq JOIN bookings_customquestion q ON q.id = sq.question_id
+        WHERE sq.service_id = %s AND q.is_active AND q.business_id = %s
+        ORDER BY sq.position, sq.id
+    """
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_uuid_param(service.pk), service.business_id])
+        for row in cursor.fetchall():
+            assignment = assignments.load(row[: assignments.width])
+            assignment.question = questions.load(row[assignments.width :])
+            found.append(assignment)
+    return found
 
 
 class StaffHours(NamedTuple):
@@ -193,20 +238,25 @@ def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -
 def active_customer_by_email(business_id: int, email: str) -> Customer | None:
     """The business's active customer with this e-mail address, compared case-insensitively (at
     most one: a unique index on the lower-cased address, which this lookup uses)."""
-    found = Customer.objects.raw(
-        """
-        SELECT * FROM bookings_customer
-        WHERE business_id = %s AND is_active AND email_address <> ''
-          AND LOWER(email_address) = LOWER(%s)
-        """,
-        [business_id, email],
-    )
-    return next(iter(found), None)
+    customers = _loader(Customer)
+    sql = f"""
+        SELECT {customers.columns("c")} FROM bookings_customer c
+        WHERE c.business_id = %s AND c.is_active AND c.email_address <> ''
+          AND LOWER(c.email_address) = LOWER(%s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [business_id, email])
+        row = cursor.fetchone()
+    return customers.load(row) if row is not None else None
 
 
 def booking_by_request_key(request_key: str) -> AppointmentCustomer | None:
     """The customer row a booking form's one-time key made, if any."""
-    found = AppointmentCustomer.objects.raw(
-        "SELECT * FROM bookings_appointmentcustomer WHERE request_key = %s", [request_key]
-    )
-    return next(iter(found), None)
+    rows = _loader(AppointmentCustomer)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.columns('r')} FROM bookings_appointmentcustomer r WHERE r.request_key = %s",
+            [request_key],
+        )
+        row = cursor.fetchone()
+    return rows.load(row) if row is not None else None

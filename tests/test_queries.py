@@ -68,7 +68,7 @@ def appointment(service, staff, start, end=None, **fields):
 def test_a_bookable_service_comes_with_its_business_loaded(business, ann, django_assert_num_queries):
     service = service_of(business, [ann])
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         found = queries.bookable_service_at("salon", service.pk)
         assert found.business.display_name == business.display_name
 
@@ -146,11 +146,15 @@ def test_questions_are_the_active_ones_of_the_service_business_in_their_order(bu
     assert [assignment.question.display_name for assignment in found] == ["First?", "Second?"]
 
 
-def test_a_service_without_questions_costs_one_query(business, ann, django_assert_num_queries):
+def test_questions_cost_one_query_however_many_there_are(business, ann, django_assert_num_queries):
     service = service_of(business, [ann])
+    for position in range(3):
+        question = CustomQuestionFactory(business=business)
+        ServiceQuestion.objects.create(service=service, question=question, position=position)
 
     with django_assert_num_queries(1):
-        assert queries.service_questions(service) == []
+        found = queries.service_questions(service)
+        assert [assignment.question.business_id for assignment in found] == [business.pk] * 3
 
 
 # --- service_staff_hours ---------------------------------------------------------------------------
