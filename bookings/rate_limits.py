@@ -33,6 +33,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from portal.logging import loggable_path
+
 logger = logging.getLogger(__name__)
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -133,7 +135,8 @@ def limit_booking_posts(view: Callable[..., HttpResponse]) -> Callable[..., Http
                 wait = consume("booking", client, rate, time.time())
                 if wait is not None:
                     logger.warning(
-                        "booking rate limit reached", extra={"client_ip": client, "path": request.path}
+                        "booking rate limit reached",
+                        extra={"client_ip": client, "path": loggable_path(request)},
                     )
                     return too_many_requests(request, wait)
         return view(request, *args, **kwargs)

@@ -31,6 +31,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # What a caller may name its request: a token, not free text that could forge log lines.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
+SECRET_PATH_PARTS = ("token", "key")
+
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_logger = logging.getLogger("portal.access")
 
@@ -41,6 +43,18 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"m
 def current_request_id() -> str | None:
     """The id of the request being served in this thread or task, if any."""
     return _request_id.get()
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request's path with the secrets some paths carry replaced: a manage link's or calendar
+    feed's ``token`` and allauth's e-mail and password-reset ``key`` each let their holder act."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name in SECRET_PATH_PARTS:
+        secret = match.kwargs.get(name) if match else None
+        if isinstance(secret, str) and secret:
+            path = path.replace(secret, f"<{name}>")
+    return path
 
 
 def request_id_from(header: str | None) -> str:
@@ -100,14 +114,15 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
             if access_logger.isEnabledFor(logging.INFO):
+                path = loggable_path(request)
                 access_logger.info(
                     "%s %s %s",
                     request.method,
-                    request.path,
+                    path,
                     response.status_code,
                     extra={
                         "method": request.method,
-                        "path": request.path,
+                        "path": path,
                         "status": response.status_code,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     },

@@ -91,6 +91,15 @@ def test_every_line_logged_while_serving_a_request_carries_its_id(client, db, js
     assert access["duration_ms"] >= 0
 
 
+def test_secrets_in_paths_are_not_logged(client, db, json_lines):
+    client.get("/booking/1:secret-signature/cancel/")
+    client.get("/accounts/password/reset/key/1-set-password-key/")
+
+    paths = [line["path"] for line in entries(json_lines) if line["logger"] == "portal.access"]
+    assert paths == ["/booking/<token>/cancel/", "/accounts/password/reset/key/1-<key>/"]
+    assert "secret-signature" not in json_lines.getvalue() and "set-password" not in json_lines.getvalue()
+
+
 def test_the_format_is_json_or_plain_and_nothing_else():
     assert logging_config("json", "INFO")["handlers"]["console"]["formatter"] == "json"
     assert logging_config("plain", "INFO")["handlers"]["console"]["formatter"] == "plain"
