@@ -13,6 +13,7 @@ from .graph import client_from_settings
 from .models import Business
 from .models.sync import ConnectionTokenCacheStore, SyncTrigger
 from .sync import CalendarRefresh, pull_all, refresh_all_calendars, refresh_calendar
+from .sync.health import note_connection_health
 from .sync.push import due_items_exist, push_due, sweep
 
 
@@ -23,7 +24,9 @@ def sync_graph_definitions(trigger: str = SyncTrigger.BEAT) -> list[int]:
     Failures are recorded in the runs, so the task itself only fails when Graph is not configured.
     """
     with client_from_settings(cache_store=ConnectionTokenCacheStore()) as client:
-        return [run.pk for run in pull_all(client, trigger=trigger)]
+        runs = pull_all(client, trigger=trigger)
+    note_connection_health(runs)
+    return [run.pk for run in runs]
 
 
 @shared_task(name="bookings.refresh_calendars", ignore_result=True)

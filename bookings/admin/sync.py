@@ -17,10 +17,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from ..graph import GraphError, client_from_settings
-from ..graph.auth import REAUTHENTICATION_REQUIRED
 from ..models import Business, GraphConnection, SyncRun
 from ..models.sync import COUNT_NAMES, ConnectionTokenCacheStore, SyncRunState, SyncTrigger
 from ..sync import pull_all
+from ..sync.health import note_connection_health
 from .common import plural
 
 # --- "Sync now" on businesses ------------------------------------------------------------------
@@ -51,28 +51,6 @@ def sync_businesses(request: HttpRequest, graph_ids: list[str]) -> list[SyncRun]
                 request, level, f"{run.business_graph_id}: {run.get_state_display()}. {first}".strip()
             )
     return runs
-
-
-def note_connection_health(runs: list[SyncRun]) -> None:
-    """What a sync the owner started says about the connection: a refused refresh token breaks it (the
-    banner then asks for a new sign-in); a business read without that trouble proves it works."""
-    refused = next(
-        (
-            entry["message"]
-            for run in runs
-            for entry in run.errors
-            if REAUTHENTICATION_REQUIRED in str(entry.get("message", ""))
-        ),
-        None,
-    )
-    if refused:
-        GraphConnection.objects.update_or_create(
-            id=GraphConnection.SINGLETON_ID, defaults={"healthy": False, "last_error": refused}
-        )
-    elif any(run.state in (SyncRunState.SUCCEEDED, SyncRunState.PARTIAL) for run in runs):
-        GraphConnection.objects.update_or_create(
-            id=GraphConnection.SINGLETON_ID, defaults={"healthy": True, "last_error": ""}
-        )
 
 
 @admin.action(description="Sync from Microsoft Graph now", permissions=["change"])

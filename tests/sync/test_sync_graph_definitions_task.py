@@ -83,3 +83,22 @@ def test_in_delegated_mode_without_configured_ids_every_business_the_owner_sees_
     sync_graph_definitions.run()
 
     assert sorted(Business.objects.values_list("graph_id", flat=True)) == sorted([CONTOSO, FABRIKAM])
+
+
+def test_a_beat_sync_refused_for_want_of_a_sign_in_marks_the_connection_broken(graph_settings):
+    graph_settings.GRAPH_AUTH_MODE = "delegated"  # and nobody has signed in
+
+    sync_graph_definitions.run()
+
+    connection = GraphConnection.current()
+    assert not connection.healthy
+    assert "reauthentication required" in connection.last_error
+
+
+def test_a_beat_sync_that_reads_the_businesses_marks_the_connection_working_again(graph_settings):
+    GraphConnection.objects.create(healthy=False, last_error="reauthentication required")
+
+    sync_graph_definitions.run()
+
+    assert GraphConnection.current().healthy
+    assert GraphConnection.current().last_error == ""
