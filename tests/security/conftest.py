@@ -14,7 +14,7 @@ from datetime import time, timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from bookings import booking, selectors
@@ -191,10 +191,7 @@ def world(db, microsoft_sign_in) -> World:
     for row, user in ((world.booking_a, users["customer_a"]), (world.booking_b, users["customer_b"])):
         Customer.objects.filter(pk=row.customer_id).update(user=user)
     world.clients["anonymous"] = Client()
-    # force_login's request has no address; django-axes would log the sign-in with "unknown" as
-    # its IP, which PostgreSQL refuses. Axes stays on for every probe after.
-    with override_settings(AXES_ENABLED=False):
-        for actor, user in users.items():
-            world.clients[actor] = Client()
-            world.clients[actor].force_login(user)
+    for actor, user in users.items():
+        world.clients[actor] = Client()
+        world.clients[actor].force_login(user)
     return world
