@@ -280,9 +280,9 @@ def _busy_time(
     """Each staff member's blocked ranges overlapping ``reach``, and this group service's sessions.
 
     Live appointments of both origins count, and so do the busy intervals read from
-    getStaffAvailability. The staff rows carry the blocked range (buffers
-    included), so the filter runs on the ``staff_blocked_range`` index: staff member, then
-    ``blocked_start`` below the reach's end, with ``blocked_end`` checked inside the index.
+    getStaffAvailability. The staff rows carry the blocked range (buffers included), so the filter
+    runs on the ``staff_blocked_until`` index: staff member, then ``blocked_end`` after the reach's
+    start, with ``blocked_start`` checked inside the index.
     """
     if not staff_ids:
         return {}, []

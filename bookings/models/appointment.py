@@ -38,7 +38,10 @@ class Appointment(MirroredResource):
     Bookings (origin ``graph``). Times are stored in UTC; staff and customers hang off it in
     ``AppointmentStaff`` and ``AppointmentCustomer`` rows."""
 
-    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="appointments")
+    # Indexed by ``appointment_window`` and the Graph id constraint, which both start with it.
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="appointments", db_index=False
+    )
     service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
     )
@@ -106,8 +109,13 @@ class Appointment(MirroredResource):
 class AppointmentStaff(models.Model):
     """A staff member on an appointment, with the range of time the appointment blocks for them."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="staff_rows")
-    staff_member = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointment_rows")
+    # Both indexed by the composite index and constraint below, which start with them.
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="staff_rows", db_index=False
+    )
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="appointment_rows", db_index=False
+    )
     blocked_start = models.DateTimeField()
     blocked_end = models.DateTimeField()
     # Denormalised from the appointment so that PostgreSQL's exclusion constraint (migration 0004),
@@ -123,8 +131,11 @@ class AppointmentStaff(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # "What blocks this staff member between S and E" is blocked_end > S and blocked_start < E.
+        # Ordered by the end, the index scan starts at S and reads only what ends after it (the
+        # future, for booking pages), not every appointment the staff member ever had.
         indexes = [
-            models.Index(fields=["staff_member", "blocked_start", "blocked_end"], name="staff_blocked_range")
+            models.Index(fields=["staff_member", "blocked_end", "blocked_start"], name="staff_blocked_until")
         ]
         constraints = [
             models.UniqueConstraint(fields=["appointment", "staff_member"], name="appointment_staff_unique"),
