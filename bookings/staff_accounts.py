@@ -12,8 +12,11 @@ The allauth signal receivers in ``apps.py`` only call ``link_staff_members``.
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 
 from .models import StaffMember
 
@@ -56,3 +59,14 @@ def user_has_membership(user) -> bool:
     if not (user and user.is_authenticated):
         return False
     return StaffMember.objects.filter(user=user, is_active=True, business__is_active=True).exists()
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """allauth's social sign-in, answering 404 for a provider the portal has no app for (the
+    Microsoft sign-in before ``MICROSOFT_LOGIN_CLIENT_ID`` is set) instead of failing with a 500."""
+
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404(f"Sign-in with {provider} is not set up here.") from None

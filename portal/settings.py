@@ -169,6 +169,7 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = MICROSOFT_LOGIN_TRUSTED
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = MICROSOFT_LOGIN_TRUSTED
 SOCIALACCOUNT_EMAIL_VERIFICATION = ACCOUNT_EMAIL_VERIFICATION
 SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ADAPTER = "bookings.staff_accounts.SocialAccountAdapter"  # 404, not 500, when not set up
 # Sign-in, sign-up and e-mail limits (django-allauth), counted in the cache (Redis with CACHE_URL, so
 # shared by every web process). Each is allauth's rate syntax: "amount/period/per", per ip, key or user.
 ACCOUNT_RATE_LIMITS = {

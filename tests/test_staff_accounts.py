@@ -186,3 +186,11 @@ def test_a_microsoft_address_that_is_not_trusted_must_be_confirmed_before_it_lin
     member.refresh_from_db()
     assert member.user is None
     assert EmailAddress.objects.filter(email__iexact="dana.swope@contoso.com", verified=False).exists()
+
+
+@pytest.mark.parametrize("path", ["/accounts/microsoft/login/", "/accounts/microsoft/login/callback/"])
+def test_microsoft_sign_in_is_not_found_until_it_is_set_up(client, settings, path):
+    microsoft = settings.SOCIALACCOUNT_PROVIDERS["microsoft"]
+    settings.SOCIALACCOUNT_PROVIDERS = {"microsoft": {**microsoft, "APPS": []}}
+
+    assert client.get(path).status_code == 404
