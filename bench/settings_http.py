@@ -9,7 +9,12 @@ e-mails and Celery messages stay in memory, and only warnings are logged.
 
 import os
 
-import dj_database_url
+# The portal's settings build the database connection from DATABASE_URL, with their production
+# options (prepared statements, timeouts); point it at the benchmark's own database first, never
+# at whatever DATABASE_URL the shell holds (CI's holds the test suite's).
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_HTTP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_http"
+)
 
 from portal.settings import *  # noqa: F403
 from portal.settings import LOGGING
@@ -17,14 +22,6 @@ from portal.settings import LOGGING
 ROOT_URLCONF = "bench._http_urls"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("BENCH_HTTP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_http"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
 
 # The confirmation e-mail is still rendered and built on commit, as in production; it is not sent.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
