@@ -14,15 +14,16 @@ connection and cookies) then load, in turn:
   ``/book/<slug>/<service>/`` for the same week, the same work plus a template; it is the slowest
   page, so it is measured once and only on request (it adds about 25 seconds);
 * booking: ``POST /book/<slug>/<service>/details/`` with the form's fields, each POST for a start
-  no other POST asks for (one 10-minute step after another from a month ahead), so a 302 to the
+  no other POST asks for (one 30-minute step after another from a month ahead), so a 302 to the
   new booking's page is the expected answer. Each client GETs the details page once first, for
   the CSRF cookie, whose value it sends back as the form's token.
 
 The data (``bench/_http_data.py``, a fresh PostgreSQL database ``bench_http``): a published
-business open around the clock every day, a 10-minute grid, no lead time, a year of advance, and
-one 10-minute service without questions delivered by 50 staff, so a week holds 1,008 starts, each
-free for 50 staff members. This is a heavy week for the slot endpoint (a salon's week is rather
-a few hundred starts over a handful of staff) but it is the one the booking load needs.
+business open around the clock every day, a 30-minute grid, no lead time, a year of advance, and
+one 30-minute service without questions delivered by 10 staff, so a week holds 336 starts, each
+free for 10 staff members: a busy salon's week. Every booking POST re-checks its slot against the
+rules and the rows as they are, auto-assigns the least loaded staff member that day, and writes
+the appointment, its staff and customer rows, an outbox item and a confirmation notice.
 
 Conditions. The machine has 2 cores, shared by gunicorn (``GUNICORN_ARGS``: 2 gthread workers of
 4 threads each, one worker per core, threads to overlap database waits), PostgreSQL and the load
