@@ -6,8 +6,10 @@ anything in it; schedulers and team members book, change and cancel appointments
 every role may read. Creating and deleting businesses takes an owner, as in Graph
 (``Bookings.Manage.All``).
 
-On the staff schedule, administrators, schedulers and viewers see their whole business's
-appointments; other roles see only their own (``schedule_scope``).
+On the staff schedule and through the API alike, administrators, schedulers and viewers see their
+whole business's appointments; other roles see only the appointments they are on, and of the
+customers only those on such an appointment (``schedule_scope``; ``appointments_seen`` and
+``customers_seen`` for the API).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from .enums import StaffRole
-from .models import Business, StaffMember
+from .models import Appointment, AppointmentCustomer, AppointmentStaff, Business, Customer, StaffMember
 
 APPOINTMENT_ROLES = frozenset({StaffRole.ADMINISTRATOR, StaffRole.SCHEDULER, StaffRole.TEAM_MEMBER})
 # The API segments that appointment roles may write to.
@@ -36,15 +38,10 @@ def membership(user, business: Business) -> StaffMember | None:
     return business.staff_members.filter(user=user, is_active=True).first()
 
 
-def may_read(user, business: Business) -> bool:
-    return is_owner(user) or membership(user, business) is not None
-
-
-def may_write(user, business: Business, scope: str) -> bool:
-    """May ``user`` change ``scope`` (an API segment such as "services") of ``business``?"""
-    if is_owner(user):
-        return True
-    member = membership(user, business)
+def member_may_write(member: StaffMember | None, scope: str) -> bool:
+    """May the holder of the staff record ``member`` change ``scope`` (an API segment such as
+    "services") of its business? Owners are not asked: they may change anything; without a staff
+    record nobody else may even read."""
     if member is None:
         return False
     if member.role == StaffRole.ADMINISTRATOR:
@@ -102,3 +99,50 @@ def schedule_scope(memberships: Iterable[StaffMember], *, owner: bool = False) -
 
 def sees_whole_business(member: StaffMember | None, *, owner: bool = False) -> bool:
     return owner or (member is not None and member.role in SCHEDULE_WIDE_ROLES)
+
+
+# --- The API: the schedule's rule, applied to the appointments and customers it serves -------------
+
+
+def appointments_seen(
+    appointments: QuerySet[Appointment], member: StaffMember | None, *, owner: bool = False
+) -> QuerySet[Appointment]:
+    """The part of ``appointments`` (one business's) that ``member`` may see, read and change.
+
+    A subquery, not a list of ids, so a listing keeps its fixed number of queries; what is left out
+    is answered as missing (404), so that a team member cannot tell a colleague's booking exists.
+    """
+    if sees_whole_business(member, owner=owner):
+        return appointments
+    if member is None:
+        return appointments.none()
+    return appointments.filter(
+        pk__in=AppointmentStaff.objects.filter(staff_member=member).values("appointment_id")
+    )
+
+
+def customers_seen(
+    customers: QuerySet[Customer], member: StaffMember | None, *, owner: bool = False
+) -> QuerySet[Customer]:
+    """The part of ``customers`` (one business's) that ``member`` may see: for a role that does not
+    see the whole business, the customers of the live appointments they are on (DESIGN §1: a staff
+    member sees nobody else's customers unless their role allows it)."""
+    if sees_whole_business(member, owner=owner):
+        return customers
+    if member is None:
+        return customers.none()
+    own = AppointmentStaff.objects.live().filter(staff_member=member).values("appointment_id")
+    return customers.filter(
+        pk__in=AppointmentCustomer.objects.filter(appointment_id__in=own).values("customer_id")
+    )
+
+
+def may_staff_appointment(
+    member: StaffMember | None, staff: Iterable[StaffMember], *, owner: bool = False
+) -> bool:
+    """May ``member`` give an appointment the staff ``staff`` (on creating it, or changing its
+    staff)? A role that sees only its own appointments books only appointments it is on: it can
+    neither book a colleague nor hand its own appointment over to one."""
+    if sees_whole_business(member, owner=owner):
+        return True
+    return member is not None and any(person.pk == member.pk for person in staff)

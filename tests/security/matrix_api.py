@@ -6,8 +6,9 @@ callers get 401 (``WWW-Authenticate: Bearer``), customers 403 (the API is for a 
 staff members act in their own business only, as their role allows; creating and deleting
 businesses takes an owner.
 
-Team members read and book across their whole business here (``bookings/access.py``: every role
-reads; team members book and cancel), while the staff pages show them only their own appointments.
+Team members (S1, S2) read and book in their business, but as on the staff pages they see only the
+appointments they are on and those appointments' customers (``bookings/access.py``): a colleague's
+is answered as a missing item (404), and booking an appointment they are not on is refused (403).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ API_RIGHTS: dict[str, dict[str, tuple[Outcome, Outcome, Outcome]]] = {
     "superuser": {"x": (OK, OK, OK), "y": (OK, OK, OK)},
 }
 RIGHT = {"read": 0, "book": 1, "define": 2}
+TEAM_MEMBERS = ("staff_x", "staff_x2")
 ANY_API_USER = everyone(OK, anonymous=401, customer_a=403, customer_b=403)
 OWNER_ONLY = everyone(403, anonymous=401, superuser=OK)
 API = "/api/v1.0/solutions"
@@ -37,6 +39,18 @@ API = "/api/v1.0/solutions"
 
 def rights(which: str, right: str) -> dict[str, Outcome]:
     return {actor: API_RIGHTS[actor][which][RIGHT[right]] for actor in API_RIGHTS}
+
+
+def only_for(expect: dict[str, Outcome], holder: str | None, refusal: int = 404) -> dict[str, Outcome]:
+    """``expect`` for something of X that, of the team members, only ``holder`` is on: whoever else
+    of them would get it gets ``refusal`` (a missing item's 404, or 403 for booking a colleague).
+    No ``holder``: something every team member gets alike."""
+    if holder is None:
+        return expect
+    return {
+        actor: refusal if actor in TEAM_MEMBERS and actor != holder and outcome == OK else outcome
+        for actor, outcome in expect.items()
+    }
 
 
 def guessed(which: str, right: str = "read") -> dict[str, Outcome]:
@@ -58,6 +72,7 @@ SEGMENTS = {
         lambda w, which: {
             "serviceId": (w.service_x if which == "x" else w.service_y).api_id,
             "startDateTime": {"dateTime": "2030-05-06T15:00:00", "timeZone": "UTC"},
+            "staffMemberIds": [(w.member_x if which == "x" else w.member_y).api_id],  # S1 in X
         },
         {"serviceNotes": "changed by a guess"},
     ),
@@ -86,6 +101,10 @@ SEGMENTS = {
         {"displayName": "Renamed?"},
     ),
 }
+# The team member on X's item of a segment that team members see only their own of: appointment B
+# is S2's, customer A is on S1's appointment A. And who of them may book the appointment created.
+HOLDERS = {"appointments": "staff_x2", "customers": "staff_x"}
+BOOKED_FOR = {"appointments": "staff_x"}
 
 
 def _collection(segment: str) -> Rule:
@@ -95,7 +114,13 @@ def _collection(segment: str) -> Rule:
         for which in ("x", "y")
         for probe in (
             Probe("GET", f"{base(w, which)}/{segment}", rights(which, "read")),
-            Probe("POST", f"{base(w, which)}/{segment}", rights(which, scope), create(w, which), json=True),
+            Probe(
+                "POST",
+                f"{base(w, which)}/{segment}",
+                only_for(rights(which, scope), BOOKED_FOR.get(segment), 403),
+                create(w, which),
+                json=True,
+            ),
         )
     ]
 
@@ -110,10 +135,11 @@ def _item(segment: str, path_segment: str | None = None) -> Rule:
         for which, item, other in (("x", item_x, item_y), ("y", item_y, item_x)):
             url = f"{base(w, which)}/{path_segment}/{quote(item.api_id)}"
             guess = f"{base(w, which)}/{path_segment}/{quote(other.api_id)}"
+            holder = HOLDERS.get(segment)
             found += [
-                Probe("GET", url, rights(which, "read")),
-                Probe("PATCH", url, rights(which, scope), change, json=True),
-                Probe("DELETE", url, rights(which, scope)),
+                Probe("GET", url, only_for(rights(which, "read"), holder)),
+                Probe("PATCH", url, only_for(rights(which, scope), holder), change, json=True),
+                Probe("DELETE", url, only_for(rights(which, scope), holder)),
                 Probe("GET", guess, guessed(which)),
                 Probe("PATCH", guess, guessed(which, scope), change, json=True),
                 Probe("DELETE", guess, guessed(which, scope)),
@@ -130,7 +156,8 @@ def _cancel(path_segment: str) -> Rule:
             ("x", w.appointment_b, w.appointment_y),
             ("y", w.appointment_y, w.appointment_b),
         ):
-            for appointment, expect in ((item, rights(which, "book")), (other, guessed(which, "book"))):
+            own = only_for(rights(which, "book"), HOLDERS["appointments"])
+            for appointment, expect in ((item, own), (other, guessed(which, "book"))):
                 url = f"{base(w, which)}/{path_segment}/{quote(appointment.api_id)}/cancel"
                 found.append(Probe("POST", url, expect, {"cancellationMessage": "guessed"}, json=True))
         return found

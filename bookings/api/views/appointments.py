@@ -9,8 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ... import booking, isoformats, selectors
-from ...models import Appointment, Business
+from ... import access, booking, isoformats, selectors
+from ...models import Appointment, Business, StaffMember
 from ..errors import ODataError
 from ..fields import StrictCharField
 from ..serializers.appointment import AppointmentSerializer
@@ -38,6 +38,16 @@ def _update(appointment: Appointment, validated: dict[str, Any]) -> Appointment:
     return booking.update_appointment(appointment, fields, staff_members=staff, customers=customers)
 
 
+def _may_save(
+    member: StaffMember | None, fields: dict[str, Any], *, owner: bool, instance: Appointment | None
+) -> bool:
+    """A change that leaves the staff alone keeps an appointment the caller already sees; a new one
+    or new staff must include the caller, unless their role sees the whole business."""
+    if instance is not None and "staff_members" not in fields:
+        return True
+    return access.may_staff_appointment(member, fields.get("staff_members") or (), owner=owner)
+
+
 APPOINTMENTS = ResourceSpec(
     segment="appointments",
     serializer=AppointmentSerializer,
@@ -45,6 +55,12 @@ APPOINTMENTS = ResourceSpec(
     create=_create,
     update=_update,
     delete=booking.delete_appointment,
+    seen_by=access.appointments_seen,
+    may_save=_may_save,
+    refused_save=(
+        "Your role in this booking business books only appointments you are on: "
+        "include your own staff member id in staffMemberIds."
+    ),
 )
 
 
@@ -102,7 +118,7 @@ class CalendarView(AppointmentsView):
         if end <= start:
             raise ODataError("'end' must be later than 'start'.", code="BadRequest")
         return self.collection(
-            selectors.calendar_view(self.business, start, end),
+            self.visible(selectors.calendar_view(self.business, start, end)),
             AppointmentSerializer,
             self.fragment("calendarView"),
             business=self.business,

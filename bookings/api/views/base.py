@@ -15,10 +15,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ... import access, selectors
-from ...models import Business
+from ...models import Business, StaffMember
 from .. import odata
 from ..errors import AccessDenied, BusinessNotFound, ItemNotFound
 from ..serializers.base import GraphSerializer
+
+
+def everything(queryset: QuerySet, member: StaffMember | None, *, owner: bool) -> QuerySet:
+    """Every record of the business: what each of its people may see of most resources."""
+    return queryset
+
+
+def any_change(member: StaffMember | None, fields: dict[str, Any], *, owner: bool, instance: Any) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,13 @@ class ResourceSpec:
     delete: Callable[[Any], None]
     # Graph answers PATCH with 204, except for customers and custom questions (200 with the entity).
     patch_returns_entity: bool = False
+    # What the caller (``member``, or an owner) may see of ``queryset``, by ``access``'s rules; what
+    # it leaves out is answered as missing.
+    seen_by: Callable[..., QuerySet] = everything
+    # Whether the caller may save these validated fields: a new record (``instance`` None) or a change.
+    may_save: Callable[..., bool] = any_change
+    # Why ``may_save`` said no, as the 403's message.
+    refused_save: str = "Your role in this booking business does not allow this change."
 
 
 class GraphView(APIView):
@@ -63,16 +79,25 @@ class GraphView(APIView):
 class BusinessScopedView(GraphView):
     """A view under ``/solutions/bookingBusinesses/{id}/…``: only for people of that business."""
 
-    # What an unsafe request changes, for ``access.may_write`` (an API segment name).
+    # What an unsafe request changes, for ``access.member_may_write`` (an API segment name).
     write_scope = "business"
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not access.may_read(request.user, self.business):
+        if not (self.owner or self.member):
             raise AccessDenied("You have no access to this booking business.")
         changing = request.method not in SAFE_METHODS
-        if changing and not access.may_write(request.user, self.business, self.write_scope):
+        if changing and not (self.owner or access.member_may_write(self.member, self.write_scope)):
             raise AccessDenied("Your role in this booking business does not allow this change.")
+
+    @cached_property
+    def owner(self) -> bool:
+        return access.is_owner(self.request.user)
+
+    @cached_property
+    def member(self) -> StaffMember | None:
+        """The caller's staff record in this business (none for owners: they act as owners)."""
+        return None if self.owner else access.membership(self.request.user, self.business)
 
     @cached_property
     def business(self) -> Business:
@@ -92,8 +117,17 @@ class ResourceView(BusinessScopedView):
     def write_scope(self) -> str:
         return self.spec.segment
 
+    def visible(self, queryset: QuerySet) -> QuerySet:
+        return self.spec.seen_by(queryset, self.member, owner=self.owner)
+
+    def check_save(self, fields: dict[str, Any], instance: Any = None) -> None:
+        if not self.spec.may_save(self.member, fields, owner=self.owner, instance=instance):
+            raise AccessDenied(self.spec.refused_save)
+
     def entity(self, instance: Any, *, reload: bool = True) -> dict[str, Any]:
-        if reload:  # after a write: read it back with its relations loaded, as a GET would
+        # After a write: read it back with its relations loaded, as a GET would. Not narrowed to what
+        # the caller sees: they just wrote it (a customer they created is on none of their bookings).
+        if reload:
             instance = self.spec.queryset(self.business).get(pk=instance.pk)
         data = self.spec.serializer(instance, context=self.serializer_context(business=self.business)).data
         return odata.entity_body(
@@ -104,7 +138,7 @@ class ResourceView(BusinessScopedView):
 class ResourceCollectionView(ResourceView):
     def get(self, request: Request, business_id: str) -> Response:
         return self.collection(
-            self.spec.queryset(self.business),
+            self.visible(self.spec.queryset(self.business)),
             self.spec.serializer,
             self.fragment(self.spec.segment),
             business=self.business,
@@ -115,13 +149,14 @@ class ResourceCollectionView(ResourceView):
             data=request.data, context=self.serializer_context(business=self.business)
         )
         serializer.is_valid(raise_exception=True)
+        self.check_save(serializer.validated_data)
         created = self.spec.create(self.business, serializer.validated_data)
         return Response(self.entity(created), status=status.HTTP_201_CREATED)
 
 
 class ResourceItemView(ResourceView):
     def get_object(self) -> Any:
-        found = selectors.find(self.spec.queryset(self.business), self.kwargs["item_id"])
+        found = selectors.find(self.visible(self.spec.queryset(self.business)), self.kwargs["item_id"])
         if found is None:
             raise ItemNotFound()
         return found
@@ -135,6 +170,7 @@ class ResourceItemView(ResourceView):
             instance, data=request.data, partial=True, context=self.serializer_context(business=self.business)
         )
         serializer.is_valid(raise_exception=True)
+        self.check_save(serializer.validated_data, instance)
         updated = self.spec.update(instance, serializer.validated_data)
         if self.spec.patch_returns_entity:
             return Response(self.entity(updated))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ... import resources, selectors
+from ... import access, resources, selectors
 from ...models import Customer, CustomQuestion, Service, StaffMember
 from ..serializers.definitions import (
     CustomerSerializer,
@@ -10,11 +10,17 @@ from ..serializers.definitions import (
     ServiceSerializer,
     StaffMemberSerializer,
 )
-from .base import ResourceCollectionView, ResourceItemView, ResourceSpec
+from .base import ResourceCollectionView, ResourceItemView, ResourceSpec, everything
 
 
 def _spec(
-    segment: str, model: type, serializer: type, queryset, *, patch_returns_entity: bool = False
+    segment: str,
+    model: type,
+    serializer: type,
+    queryset,
+    *,
+    patch_returns_entity: bool = False,
+    seen_by=everything,
 ) -> ResourceSpec:
     return ResourceSpec(
         segment=segment,
@@ -24,6 +30,7 @@ def _spec(
         update=resources.update_definition,
         delete=resources.delete_definition,
         patch_returns_entity=patch_returns_entity,
+        seen_by=seen_by,
     )
 
 
@@ -36,7 +43,15 @@ QUESTIONS = _spec(
     selectors.custom_questions,
     patch_returns_entity=True,
 )
-CUSTOMERS = _spec("customers", Customer, CustomerSerializer, selectors.customers, patch_returns_entity=True)
+# A team member sees the customers of their own appointments only (``access.customers_seen``).
+CUSTOMERS = _spec(
+    "customers",
+    Customer,
+    CustomerSerializer,
+    selectors.customers,
+    patch_returns_entity=True,
+    seen_by=access.customers_seen,
+)
 
 
 class StaffMembersView(ResourceCollectionView):
