@@ -25,7 +25,6 @@ import math
 import random
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -34,7 +33,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 
 from .auth import TokenProvider
-from .batch import BATCH_LIMIT, BatchRequest, BatchResponse, failed_dependency
+from .batch import BatchRequest, BatchResponse, failed_dependency, plan_chunks, slots_needed
 from .errors import (
     GraphServerError,
     GraphTimeout,
@@ -212,33 +211,16 @@ class GraphClient:
     def batch(self, requests: Sequence[BatchRequest]) -> dict[str, BatchResponse]:
         """Run requests through ``$batch`` in order, in chunks; one response per request id.
 
-        A chunk holds at most 20 requests and at most ``per_mailbox_concurrency`` per mailbox (Graph
-        runs inner requests in parallel and throttles each: more would only buy inner 429s). A
+        A chunk holds at most 20 requests and at most ``per_mailbox_concurrency`` lanes per mailbox
+        (``batch.plan_chunks``: Graph runs independent inner requests in parallel and throttles
+        each, so more would only buy inner 429s; a chain of ``dependsOn`` runs one at a time). A
         request may depend on any *earlier* one: within a chunk Graph honours ``dependsOn`` (424 if a
         prerequisite fails); across chunks the client does, answering 424 itself without sending.
         Inner 429s (and 503/504 of idempotent requests) are resent with the dependents they failed.
         """
-        seen: set[str] = set()
-        chunks: list[list[BatchRequest]] = [[]]
-        per_mailbox: Counter[str] = Counter()
-        for request in requests:
-            if request.id in seen:
-                raise ValueError(f"duplicate $batch request id {request.id!r}")
-            missing = [dep for dep in request.depends_on if dep not in seen]
-            if missing:
-                raise ValueError(f"$batch request {request.id!r} depends on later or unknown {missing}")
-            seen.add(request.id)
-            mailbox = mailbox_of(request.url)
-            if len(chunks[-1]) == BATCH_LIMIT or (mailbox and per_mailbox[mailbox] == self._slots.limit):
-                chunks.append([])
-                per_mailbox.clear()
-            chunks[-1].append(request)
-            if mailbox:
-                per_mailbox[mailbox] += 1
         results: dict[str, BatchResponse] = {}
-        for chunk in chunks:
-            if chunk:
-                self._run_chunk(chunk, results)
+        for chunk in plan_chunks(requests, self._slots.limit):
+            self._run_chunk(chunk, results)
         return results
 
     def _run_chunk(self, chunk: list[BatchRequest], results: dict[str, BatchResponse]) -> None:
@@ -283,7 +265,7 @@ class GraphClient:
     def _send_batch(self, requests: list[BatchRequest]) -> dict[str, BatchResponse]:
         # Resending the whole $batch is safe only if every inner request is idempotent.
         idempotent = all(r.method.upper() in IDEMPOTENT_METHODS for r in requests)
-        slots = Counter(name for r in requests if (name := mailbox_of(r.url)))
+        slots = slots_needed(requests)
         body = {"requests": [r.to_graph() for r in requests]}
         response = self._request("POST", "$batch", json=body, idempotent=idempotent, slots=slots)
         items = (_object(response) or {}).get("responses") or []

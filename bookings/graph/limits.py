@@ -13,6 +13,8 @@ so two holders can never each own part of what the other waits for.
   background thread renews its leases, so a request slower than the lease stays counted. If Redis
   cannot be reached the limiter falls back to the in-process limit and logs a warning: work goes
   on, limited per process, and the client's 429 handling covers what the processes add up to.
+  Every hold is counted in-process too, so the fallback never adds 4 requests beside this
+  process's own still in flight through Redis (nor does a Redis restart that forgot their leases).
 """
 
 from __future__ import annotations
@@ -99,14 +101,25 @@ class LocalMailboxSlots:
         self._in_flight: Counter[str] = Counter()
 
     @contextmanager
-    def hold(self, wanted: Mapping[str, int]) -> Iterator[None]:
-        """Hold ``wanted[mailbox]`` slots of each mailbox (at most ``limit`` each) for the body."""
+    def hold(self, wanted: Mapping[str, int], max_wait: float | None = None) -> Iterator[None]:
+        """Hold ``wanted[mailbox]`` slots of each mailbox (at most ``limit`` each) for the body;
+        :class:`MailboxBusy` if they are not all free within ``max_wait`` seconds (None: wait on)."""
+        deadline = None if max_wait is None else time.monotonic() + max_wait
         taken: list[tuple[str, int]] = []
         try:
             for mailbox in sorted(wanted):
                 count = min(wanted[mailbox], self.limit)
                 with self._changed:
-                    self._changed.wait_for(lambda m=mailbox, n=count: self._in_flight[m] + n <= self.limit)
+                    timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+                    fits = self._changed.wait_for(
+                        lambda m=mailbox, n=count: self._in_flight[m] + n <= self.limit, timeout
+                    )
+                    if not fits:
+                        raise MailboxBusy(
+                            f"{mailbox} kept {self.limit} requests in flight for {max_wait:g} s",
+                            code="MailboxBusy",
+                            retry_after=1,
+                        )
                     self._in_flight[mailbox] += count
                 taken.append((mailbox, count))
             yield
@@ -175,15 +188,18 @@ class RedisMailboxSlots:
         if not wanted:
             yield
             return
-        leases = self._take(wanted) if time.monotonic() >= self._redis_down_until else None
-        if leases is None:  # Redis unreachable: limit within this process rather than not at all
-            with self._local.hold(wanted):
+        # Counted in this process as well, whatever Redis says: when Redis becomes unreachable (or
+        # restarts, forgetting every lease), this process's fallback still sees its own requests
+        # in flight, instead of sending 4 more beside them.
+        with self._local.hold(wanted, self.max_wait):
+            leases = self._take(wanted) if time.monotonic() >= self._redis_down_until else None
+            if leases is None:  # Redis unreachable: limit within this process rather than not at all
                 yield
-            return
-        try:
-            yield
-        finally:
-            self._give_back(leases)
+                return
+            try:
+                yield
+            finally:
+                self._give_back(leases)
 
     # --- taking and giving back -------------------------------------------------------------
 

@@ -1,8 +1,10 @@
-"""$batch: chunks of at most 20, dependsOn honoured, inner 429s retried per request (contract §5.12)."""
+"""$batch: chunks of at most 20 and at most 4 lanes per mailbox, dependsOn honoured, inner 429s retried per
+request (contract §5.12)."""
 
 import pytest
 
 from bookings.graph import BatchRequest, business_path
+from bookings.graph.batch import in_lanes, plan_chunks, slots_needed
 from tests.graph.conftest import CONTOSO, FABRIKAM, client_for, statuses
 from tests.graph_emulator.demo import BENTO, KAISEKI
 
@@ -54,6 +56,53 @@ def test_a_chunk_never_sends_more_than_four_requests_to_one_mailbox(demo_emulato
     assert max(demo_emulator.max_concurrency.values()) <= 4
     assert 429 not in [r.status for r in demo_emulator.requests]
     assert statuses(demo_emulator, "POST", "/$batch") == [200, 200, 200]
+
+
+def test_twenty_requests_in_four_lanes_go_in_one_batch_and_never_run_more_than_four_at_once(
+    demo_emulator, graph
+):
+    demo_emulator.latency_ms = 30
+    requests = in_lanes(
+        [BatchRequest(f"c{n}", "POST", business_path(CONTOSO, "customers"), _customer(n)) for n in range(20)],
+        per_mailbox=4,
+    )
+    responses = graph.batch(requests)
+    assert all(r.status == 201 for r in responses.values())
+    assert statuses(demo_emulator, "POST", "/$batch") == [200]  # one round trip for 5 latencies
+    assert max(demo_emulator.max_concurrency.values()) == 4
+    assert 429 not in [r.status for r in demo_emulator.requests]
+
+
+def test_a_failure_in_a_lane_skips_only_the_rest_of_that_lane(demo_emulator, graph):
+    demo_emulator.faults.add(method="POST", path=r"/customers$", status=400, times=1)
+    requests = in_lanes(
+        [BatchRequest(f"c{n}", "POST", business_path(CONTOSO, "customers"), _customer(n)) for n in range(8)],
+        per_mailbox=4,
+    )
+    statuses_by_id = {key: r.status for key, r in graph.batch(requests).items()}
+    assert sorted(statuses_by_id.values()) == [201] * 6 + [400, 424]
+    failed = next(key for key, status in statuses_by_id.items() if status == 400)
+    skipped = next(key for key, status in statuses_by_id.items() if status == 424)
+    assert int(skipped[1:]) == int(failed[1:]) + 4  # the next request of its lane, never sent
+    assert len(statuses(demo_emulator, "POST", "/customers")) == 7
+
+
+def test_lanes_are_counted_per_mailbox_and_a_fifth_lane_starts_a_new_chunk():
+    one = [BatchRequest(f"c{n}", "GET", business_path(CONTOSO, "services", BENTO)) for n in range(10)]
+    other = [BatchRequest(f"f{n}", "GET", business_path(FABRIKAM)) for n in range(3)]
+    laned = in_lanes(one + other, per_mailbox=4)
+    assert [r.depends_on for r in laned[4:6]] == [("c0",), ("c1",)]
+    assert [r.depends_on for r in laned[10:]] == [(), (), ()]  # Fabrikam's own 3 lanes
+    assert plan_chunks(laned, per_mailbox=4) == [laned]
+    assert slots_needed(laned) == {CONTOSO.lower(): 4, FABRIKAM.lower(): 3}
+    # Unchained, the same requests are 10 lanes in Contoso: chunks of at most 4 of its requests.
+    assert [len(chunk) for chunk in plan_chunks(one, per_mailbox=4)] == [4, 4, 2]
+    # A second dependent of one request may run beside the first: a lane of its own, so five
+    # dependents of one request are five lanes.
+    fan_out = [BatchRequest("a", "GET", business_path(FABRIKAM))] + [
+        BatchRequest(f"b{n}", "GET", business_path(FABRIKAM), depends_on=("a",)) for n in range(5)
+    ]
+    assert [len(chunk) for chunk in plan_chunks(fan_out, per_mailbox=4)] == [5, 1]
 
 
 def test_dependency_on_an_earlier_chunk_is_enforced_by_the_client(demo_emulator, graph):

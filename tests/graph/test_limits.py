@@ -287,6 +287,23 @@ def test_redis_dying_while_slots_are_held_does_not_fail_the_holder(private_redis
         pass
 
 
+def test_requests_held_through_redis_still_count_when_this_process_falls_back(private_redis):
+    slots = RedisMailboxSlots(private_redis.url)
+    entered = threading.Event()
+
+    def fifth_request() -> None:
+        with slots.hold({MAILBOX: 1}):  # Redis gone: the in-process limit, which counts the four
+            entered.set()
+
+    with slots.hold({MAILBOX: 4}):
+        private_redis.kill()
+        waiter = threading.Thread(target=fifth_request)
+        waiter.start()
+        assert not entered.wait(0.3)
+    waiter.join(5)
+    assert entered.is_set()
+
+
 def test_the_in_process_limiter_keeps_its_contract(private_redis):
     local = LocalMailboxSlots(2)
     with local.hold({MAILBOX: 5}):  # a batch asking for more than the limit takes the whole limit
