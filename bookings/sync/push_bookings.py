@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from .. import isoformats
 from ..enums import Origin
@@ -19,11 +19,11 @@ from ..graph.client import GraphClient
 from ..graph.errors import GraphServerError
 from ..graph.outgoing import AttendeeIds, appointment_body, customer_body, matches_attempt
 from ..graph.paths import business_path
-from ..models import Appointment, Customer, OutboxItem, OutboxKind, OutboxTarget
+from ..models import Appointment, AppointmentCustomer, Customer, OutboxItem, OutboxKind, OutboxTarget
 from .push_definitions import DependencyPending
 
 if TYPE_CHECKING:
-    from .push import PushSummary
+    from .push_settle import PushSummary
 
 LOOKUP_MARGIN = timedelta(minutes=1)
 
@@ -75,12 +75,15 @@ def _customer_delete(client: GraphClient, item: OutboxItem, summary: PushSummary
 # --- Appointments ----------------------------------------------------------------------------------
 
 
-def _appointment(item: OutboxItem) -> Appointment:
-    return (
-        Appointment.objects.select_related("business", "service")
-        .prefetch_related("staff_rows__staff_member", "customer_rows__customer")
-        .get(pk=item.target_id)
+def _appointments() -> Any:
+    """Appointments with everything their Graph body needs, in a fixed number of queries."""
+    return Appointment.objects.select_related("business", "service").prefetch_related(
+        "staff_rows__staff_member", "customer_rows__customer"
     )
+
+
+def _appointment(item: OutboxItem) -> Appointment:
+    return _appointments().get(pk=item.target_id)
 
 
 def _attendees(appointment: Appointment) -> list[AttendeeIds]:
@@ -186,14 +189,25 @@ def _appointment_delete(client: GraphClient, item: OutboxItem, summary: PushSumm
 
 
 def store_graph_id(model: Any, pk: Any, graph_id: str) -> None:
+    store_graph_ids(model, {pk: graph_id})
+
+
+def store_graph_ids(model: Any, graph_ids: dict[Any, str]) -> None:
+    """Each record ``pk`` gets the Graph id Graph gave it, unless it has one already; a fixed number
+    of queries however many records (a whole ``$batch`` is stored at once)."""
+    if not graph_ids:
+        return
     if model is Appointment:
         # A calendar refresh between the create and this line may have copied the booking from
         # Graph as a graph-origin row; that copy is this very appointment, so it goes.
-        business_id = Appointment.objects.filter(pk=pk).values_list("business_id", flat=True).first()
-        Appointment.objects.filter(business_id=business_id, graph_id=graph_id, origin=Origin.GRAPH).exclude(
-            pk=pk
-        ).delete()
-    model.objects.filter(pk=pk).filter(Q(graph_id__isnull=True) | Q(graph_id="")).update(graph_id=graph_id)
+        copies = Q(pk__in=[])
+        for pk, business_id in Appointment.objects.filter(pk__in=graph_ids).values_list("pk", "business_id"):
+            copies |= Q(business_id=business_id, graph_id=graph_ids[pk])
+        Appointment.objects.filter(copies, origin=Origin.GRAPH).exclude(pk__in=graph_ids).delete()
+    without_id = Q(graph_id__isnull=True) | Q(graph_id="")
+    model.objects.filter(without_id, pk__in=graph_ids).update(
+        graph_id=Case(*(When(pk=pk, then=Value(graph_id)) for pk, graph_id in graph_ids.items()))
+    )
 
 
 def id_of(created: dict | None) -> str:
@@ -225,31 +239,63 @@ class PreparedCreate:
     window: tuple[uuid.UUID, datetime, datetime] | None = None
 
 
-def _prepare_customer_create(item: OutboxItem) -> PreparedCreate | None:
-    customer = Customer.objects.select_related("business").get(pk=item.target_id)
-    if customer.graph_id:
-        return None
-    path = business_path(customer.business.graph_id, "customers")
-    request = BatchRequest(str(item.pk), "POST", path, customer_body(customer))
-    return PreparedCreate(request, Customer, customer.pk)
+Prepared = PreparedCreate | None | Exception  # None: nothing to create; an exception: not now
 
 
-def _prepare_appointment_create(item: OutboxItem) -> PreparedCreate | None:
-    appointment = _appointment(item)
-    if appointment.graph_id or appointment.is_cancelled or not appointment.is_active:
-        return None  # already in Graph, or cancelled before Graph heard of it
-    body = _body(appointment)  # DependencyPending while a customer has no Graph id
-    path = business_path(appointment.business.graph_id, "appointments")
-    return PreparedCreate(
-        BatchRequest(str(item.pk), "POST", path, body),
-        Appointment,
-        appointment.pk,
-        last_attempt={"start": isoformats.format_datetime_offset(appointment.start)},
-        window=(appointment.business_id, appointment.start, appointment.end),
-    )
+def _prepare_customer_creates(items: list[OutboxItem]) -> dict[int, Prepared]:
+    customers = Customer.objects.select_related("business").in_bulk([item.target_id for item in items])
+    prepared: dict[int, Prepared] = {}
+    for item in items:
+        customer = customers.get(item.target_id)
+        if customer is None:
+            prepared[item.pk] = Customer.DoesNotExist(f"customer {item.target_id} is gone")
+        elif customer.graph_id:
+            prepared[item.pk] = None
+        else:
+            path = business_path(customer.business.graph_id, "customers")
+            request = BatchRequest(str(item.pk), "POST", path, customer_body(customer))
+            prepared[item.pk] = PreparedCreate(request, Customer, customer.pk)
+    return prepared
 
 
-PREPARERS: dict[str, Callable[[OutboxItem], PreparedCreate | None]] = {
-    OutboxTarget.CUSTOMER: _prepare_customer_create,
-    OutboxTarget.APPOINTMENT: _prepare_appointment_create,
+def _prepare_appointment_creates(items: list[OutboxItem]) -> dict[int, Prepared]:
+    appointments = _appointments().in_bulk([item.target_id for item in items])
+    prepared: dict[int, Prepared] = {}
+    for item in items:
+        appointment = appointments.get(item.target_id)
+        if appointment is None:
+            prepared[item.pk] = Appointment.DoesNotExist(f"appointment {item.target_id} is gone")
+            continue
+        if appointment.graph_id or appointment.is_cancelled or not appointment.is_active:
+            prepared[item.pk] = None  # already in Graph, or cancelled before Graph heard of it
+            continue
+        try:
+            body = _body(appointment)  # DependencyPending while a customer has no Graph id
+        except DependencyPending as error:
+            prepared[item.pk] = error
+            continue
+        path = business_path(appointment.business.graph_id, "appointments")
+        prepared[item.pk] = PreparedCreate(
+            BatchRequest(str(item.pk), "POST", path, body),
+            Appointment,
+            appointment.pk,
+            last_attempt={"start": isoformats.format_datetime_offset(appointment.start)},
+            window=(appointment.business_id, appointment.start, appointment.end),
+        )
+    return prepared
+
+
+# What a claim's first-attempt creates of each kind send in $batch, by outbox item id.
+PREPARERS: dict[str, Callable[[list[OutboxItem]], dict[int, Prepared]]] = {
+    OutboxTarget.CUSTOMER: _prepare_customer_creates,
+    OutboxTarget.APPOINTMENT: _prepare_appointment_creates,
 }
+
+
+def customers_of(appointment_ids: list[Any]) -> dict[Any, set[Any]]:
+    """The customers (ids) on each of these appointments: whose creates must reach Graph first."""
+    customers: dict[Any, set[Any]] = {}
+    rows = AppointmentCustomer.objects.filter(appointment_id__in=appointment_ids, customer__isnull=False)
+    for appointment_id, customer_id in rows.values_list("appointment_id", "customer_id"):
+        customers.setdefault(appointment_id, set()).add(customer_id)
+    return customers

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.graph.paths import business_path
 from bookings.models import Appointment, Business, Customer, OutboxItem, OutboxState
-from bookings.sync.push import push_due
+from bookings.sync.push import claim_due, deliver_batch, push_due
 
 from .conftest import (
     CONTOSO,
@@ -154,3 +156,40 @@ def test_an_inner_refusal_kills_only_its_own_item(graph, contoso, demo_emulator)
         else:
             assert customer.graph_id and appointment.graph_id
             assert item_state("appointment", appointment.pk) == OutboxState.DONE
+
+
+def test_a_create_skipped_after_a_failure_in_its_lane_goes_back_as_never_sent(graph, contoso, demo_emulator):
+    # Eight customers travel in one batch as 4 lanes of 2: each waits for the one before it.
+    demo_emulator.faults.add(method="POST", path=r"/customers$", status=400, times=1)
+    for number in range(8):
+        new_booking(contoso, hours_ahead=30 + 24 * number, email=f"lane{number}@example.com")
+
+    summary = push_due(graph)
+
+    customers = list(OutboxItem.objects.filter(target_type="customer").order_by("id"))
+    refused = next(n for n, item in enumerate(customers) if item.state == OutboxState.DEAD)
+    assert summary.dead == 1 and refused < 4  # a lane's first request
+    skipped = customers[refused + 4]  # Graph answered 424: it was not sent, so no look-up is needed
+    assert skipped.state == OutboxState.DONE and skipped.attempts == 1 and not skipped.last_attempt
+    assert statuses_of(demo_emulator, "GET", "/customers") == []
+    for number in range(8):
+        assert len(upstream_customers(graph, f"lane{number}@example.com")) == int(number != refused)
+
+
+def test_a_batch_is_recorded_in_as_many_queries_for_twelve_items_as_for_three(graph, contoso):
+    def queries_to_deliver(first: int, people: int) -> tuple[int, int]:
+        for number in range(first, first + people):
+            new_booking(contoso, hours_ahead=30 + 24 * number, email=f"count{number}@example.com")
+        claimed = claim_due(now=timezone.now(), limit=2 * people)
+        with CaptureQueriesContext(connection) as customers:
+            deliver_batch(graph, [item for item in claimed if item.target_type == "customer"])
+        with CaptureQueriesContext(connection) as appointments:
+            deliver_batch(graph, [item for item in claimed if item.target_type == "appointment"])
+        assert not OutboxItem.objects.exclude(state=OutboxState.DONE).exists()
+        return len(customers), len(appointments)
+
+    assert queries_to_deliver(0, 3) == queries_to_deliver(3, 12)
+
+
+def statuses_of(emulator, method: str, pattern: str) -> list[int]:
+    return [r.status for r in emulator.requests if r.method == method and pattern in r.path]
