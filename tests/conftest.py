@@ -70,6 +70,13 @@ def no_push_on_commit(settings):
 
 
 @pytest.fixture(autouse=True)
+def graph_limit_in_process(settings):
+    """One test process talks to the emulator: the in-process mailbox limit is the whole truth. The
+    specs of the shared Redis limit, and the worker processes of the delivery specs, set their own."""
+    settings.GRAPH_CONCURRENCY_REDIS_URL = None
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs ~0.5 s per user; tests create hundreds of users and test no hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

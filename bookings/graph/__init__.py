@@ -109,10 +109,13 @@ def client_from_settings(
 def mailbox_slots_from_settings() -> MailboxSlots | None:
     """The shared Redis limiter ``GRAPH_CONCURRENCY_*`` describe; None for the client's in-process one."""
     url = settings.GRAPH_CONCURRENCY_REDIS_URL
-    if not url:
+    if not url or settings.CELERY_TASK_ALWAYS_EAGER:  # no worker processes: this one is all there is
         return None
     return RedisMailboxSlots(
         url,
         lease_seconds=settings.GRAPH_CONCURRENCY_LEASE_SECONDS,
         max_wait=settings.GRAPH_CONCURRENCY_MAX_WAIT_SECONDS or None,
+        # httpx's timeout bounds each phase of a request (connect, send, receive): three of them,
+        # and a second to spare, is the longest a request whose lease Redis forgot can still run.
+        restart_fence_seconds=3 * settings.GRAPH_TIMEOUT_SECONDS + 1,
     )

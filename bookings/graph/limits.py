@@ -10,11 +10,13 @@ so two holders can never each own part of what the other waits for.
 * :class:`RedisMailboxSlots` counts across processes and machines in Redis. Each slot is a lease
   (a random token in a sorted set, scored by its expiry in Redis' own clock), so a worker killed
   with SIGKILL while holding slots loses them after ``lease_seconds``; while a holder lives, a
-  background thread renews its leases, so a request slower than the lease stays counted. If Redis
-  cannot be reached the limiter falls back to the in-process limit and logs a warning: work goes
-  on, limited per process, and the client's 429 handling covers what the processes add up to.
-  Every hold is counted in-process too, so the fallback never adds 4 requests beside this
-  process's own still in flight through Redis (nor does a Redis restart that forgot their leases).
+  background thread renews its leases, so a request slower than the lease stays counted.
+
+  The limit is strict, so the shared limiter fails closed. While Redis cannot be reached nobody
+  sends (:class:`MailboxBusy`: the caller retries later, as after a 429): a process cannot know what
+  the others have in flight. And a Redis that lost its data (restarted without persistence) has
+  forgotten every lease of requests still in flight, so after that, and on first use, no slot is
+  given until ``restart_fence_seconds`` have passed, longer than any request may take.
 """
 
 from __future__ import annotations
@@ -38,12 +40,20 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "graph:inflight:"
 
-# KEYS[1] the mailbox's lease set; ARGV: limit, lease ms, token prefix, slots wanted.
+# KEYS[1] the mailbox's lease set; ARGV: limit, lease ms, token prefix, slots wanted, fence ms.
 # Expired leases are dropped first, so a crashed holder's slots come back here; then all N slots
 # or none. Scores use Redis' clock, so workers on hosts with skewed clocks still agree on expiry.
+# KEYS[2] the opening time, in Redis' clock, of this Redis' record of holders; it never expires, so
+# it is missing only on first use or after Redis lost its data, and then ARGV[5] ms must pass first.
 _ACQUIRE = """
 local now = redis.call('TIME')
 now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+if redis.call('EXISTS', KEYS[2]) == 0 then
+    redis.call('SET', KEYS[2], now + tonumber(ARGV[5]))
+end
+if now < tonumber(redis.call('GET', KEYS[2])) then
+    return 0
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local wanted = tonumber(ARGV[4])
 if redis.call('ZCARD', KEYS[1]) + wanted > tonumber(ARGV[1]) then
@@ -137,8 +147,10 @@ class RedisMailboxSlots:
     leases every third of that, however long its request takes. A waiter polls every 10-50 ms
     (jittered, so waiting workers do not retry in step; a release in the same process wakes local
     waiters at once) and raises :class:`MailboxBusy` after ``max_wait`` seconds (None: wait on).
-    When Redis is unreachable, holds use the in-process limit for ``retry_redis_after`` seconds
-    before Redis is tried again; a warning is logged at most every ``warn_every`` seconds.
+    ``restart_fence_seconds`` must outlast any request (``mailbox_slots_from_settings`` derives it
+    from the Graph timeout); 0 only for a Redis that never loses its data. When Redis is
+    unreachable, holds raise :class:`MailboxBusy` for ``retry_redis_after`` seconds before Redis is
+    tried again; a warning is logged at most every ``warn_every`` seconds.
     """
 
     def __init__(
@@ -149,6 +161,7 @@ class RedisMailboxSlots:
         lease_seconds: float = 60,
         max_wait: float | None = 300,
         key_prefix: str = KEY_PREFIX,
+        restart_fence_seconds: float = 0,
         retry_redis_after: float = 5,
         warn_every: float = 60,
     ) -> None:
@@ -162,6 +175,7 @@ class RedisMailboxSlots:
         self.lease_seconds = lease_seconds
         self.max_wait = max_wait
         self.key_prefix = key_prefix
+        self.restart_fence_seconds = restart_fence_seconds
         self._redis = redis_client
         self._acquire = redis_client.register_script(_ACQUIRE)
         self._renew = redis_client.register_script(_RENEW)
@@ -188,14 +202,15 @@ class RedisMailboxSlots:
         if not wanted:
             yield
             return
-        # Counted in this process as well, whatever Redis says: when Redis becomes unreachable (or
-        # restarts, forgetting every lease), this process's fallback still sees its own requests
-        # in flight, instead of sending 4 more beside them.
+        # Counted in this process as well: its own threads queue here without polling Redis.
         with self._local.hold(wanted, self.max_wait):
             leases = self._take(wanted) if time.monotonic() >= self._redis_down_until else None
-            if leases is None:  # Redis unreachable: limit within this process rather than not at all
-                yield
-                return
+            if leases is None:  # Redis unreachable: what the other processes have in flight is unknown
+                raise MailboxBusy(
+                    "the shared Graph mailbox limit (Redis) is unreachable; not sending for now",
+                    code="MailboxBusy",
+                    retry_after=max(1, int(self._retry_redis_after)),
+                )
             try:
                 yield
             finally:
@@ -206,12 +221,14 @@ class RedisMailboxSlots:
     def _take(self, wanted: Mapping[str, int]) -> list[tuple[str, str, int]] | None:
         """Leases for every wanted slot, mailboxes in sorted order; None if Redis is unreachable."""
         deadline = None if self.max_wait is None else time.monotonic() + self.max_wait
-        lease_ms = int(self.lease_seconds * 1000)
+        lease_ms, fence_ms = int(self.lease_seconds * 1000), int(self.restart_fence_seconds * 1000)
+        opened = f"{self.key_prefix}opened"
         taken: list[tuple[str, str, int]] = []
         try:
             for mailbox in sorted(wanted):
                 key, prefix, count = self.key(mailbox), uuid.uuid4().hex, wanted[mailbox]
-                while not self._acquire(keys=[key], args=[self.limit, lease_ms, prefix, count]):
+                args = [self.limit, lease_ms, prefix, count, fence_ms]
+                while not self._acquire(keys=[key, opened], args=args):
                     if deadline is not None and time.monotonic() >= deadline:
                         raise MailboxBusy(
                             f"{mailbox} kept {self.limit} requests in flight for {self.max_wait:g} s",
@@ -251,9 +268,7 @@ class RedisMailboxSlots:
         self._redis_down_until = now + self._retry_redis_after
         if self._warned_at is None or now - self._warned_at >= self._warn_every:
             self._warned_at = now
-            logger.warning(
-                "Redis unreachable for the Graph mailbox limit (%s); limiting per process for now", exc
-            )
+            logger.warning("Redis unreachable for the Graph mailbox limit (%s); not sending for now", exc)
 
     # --- renewal ----------------------------------------------------------------------------
 
