@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.db import models
@@ -10,10 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .staff import StaffMember
-
-
-def hash_feed_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+from .tokens import hash_token
 
 
 class StaffCalendarFeedQuerySet(models.QuerySet):
@@ -25,7 +21,7 @@ class StaffCalendarFeedQuerySet(models.QuerySet):
         returns it with the raw token, which is shown once and never stored."""
         raw = secrets.token_urlsafe(32)
         self.active().filter(staff_member=staff_member).update(revoked_at=timezone.now())
-        feed = self.create(staff_member=staff_member, token_hash=hash_feed_token(raw))
+        feed = self.create(staff_member=staff_member, token_hash=hash_token(raw))
         return feed, raw
 
     def for_token(self, raw: str) -> StaffCalendarFeed | None:
@@ -34,7 +30,7 @@ class StaffCalendarFeedQuerySet(models.QuerySet):
         return (
             self.active()
             .select_related("staff_member__business", "staff_member__user")
-            .filter(token_hash=hash_feed_token(raw), staff_member__is_active=True)
+            .filter(token_hash=hash_token(raw), staff_member__is_active=True)
             .first()
         )
 

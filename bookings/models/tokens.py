@@ -11,6 +11,7 @@ TOKEN_PREFIX = "bkp_"
 
 
 def hash_token(raw: str) -> str:
+    """What is stored of a secret (an API token, a calendar feed's address): never the secret."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from bookings.enums import Origin, StaffRole
 from bookings.ical import uid_domain
 from bookings.models import Appointment, StaffCalendarFeed
-from bookings.models.feeds import hash_feed_token
+from bookings.models.tokens import hash_token
 
 from .staff_data import appointment, salon, staff_user
 
@@ -103,7 +103,7 @@ def test_only_a_hash_of_the_token_is_stored(client, shop):
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
 
     feed = StaffCalendarFeed.objects.get()
-    assert feed.token_hash == hash_feed_token(token) and token not in feed.token_hash
+    assert feed.token_hash == hash_token(token) and token not in feed.token_hash
 
 
 def test_the_address_is_shown_once(client, shop):
