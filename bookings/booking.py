@@ -97,9 +97,11 @@ def resolve_customer(business: Business, details: CustomerDetails) -> Customer |
         with transaction.atomic():  # a savepoint: another booking may create the same customer now
             customer.save()
     except IntegrityError:
-        if not details.email_address:
+        # The other booking won: its customer is the one the unique (business, address) index holds.
+        winner = queries.active_customer_by_email(business.pk, details.email_address or "")
+        if winner is None:
             raise
-        return selectors.customers(business).get(email_address__iexact=details.email_address)
+        return winner
     outbox.record(
         business_id=business.pk,
         kind=OutboxKind.CREATE,

@@ -399,13 +399,9 @@ def bookable_services(business: Business) -> QuerySet[Service]:
     )
 
 
-def bookable_service(business: Business, service_id: uuid.UUID) -> Service | None:
-    return bookable_services(business).filter(pk=service_id).first()
-
-
 def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
     """The service at ``/book/<slug>/<service_id>/`` with its business, for the pages that need
-    both: what ``bookable_business`` and ``bookable_service`` find together."""
+    both: the business ``bookable_business`` finds and a service ``bookable_services`` lists."""
     if not is_storable(slug):
         return None
     return queries.bookable_service_at(slug, service_id)

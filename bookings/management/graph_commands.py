@@ -10,7 +10,9 @@ from bookings.graph import GraphClient, StaticTokenProvider, client_from_setting
 from bookings.models.sync import ConnectionTokenCacheStore
 
 
-def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
+def add_graph_arguments(parser: argparse.ArgumentParser, *, businesses_help: str) -> None:
+    """``--business`` (repeatable, into ``businesses``), ``--base-url`` and ``--token``."""
+    parser.add_argument("--business", action="append", dest="businesses", metavar="ID", help=businesses_help)
     parser.add_argument("--base-url", help="Graph root to use instead of GRAPH_BASE_URL (e.g. the emulator).")
     parser.add_argument("--token", help="Bearer token for --base-url (the emulator prints one).")
 

@@ -33,10 +33,11 @@ AGE_QUESTION = "3bc6fde0-4ad3-445d-ab17-0fc15dba0774"
 SEGMENTS = ("services", "staffMembers", "customQuestions")
 
 
-def emulator_client(emulator, **options: Any) -> GraphClient:
-    """A client as production builds it, with short waits so retries do not slow the suite."""
+def emulator_client(emulator, *, token: str | None = None, **options: Any) -> GraphClient:
+    """A client as production builds it (the owner's delegated token unless ``token`` says
+    otherwise), with short waits so retries do not slow the suite."""
     options = {"timeout": 2, "backoff_base": 0.01, "backoff_cap": 0.05, **options}
-    return GraphClient(emulator.base_url, StaticTokenProvider(emulator.delegated_token), **options)
+    return GraphClient(emulator.base_url, StaticTokenProvider(token or emulator.delegated_token), **options)
 
 
 @pytest.fixture

@@ -15,13 +15,12 @@ from typing import Any
 import pytest
 
 from bookings.enums import Origin
-from bookings.graph.auth import StaticTokenProvider
 from bookings.graph.client import GraphClient
 from bookings.graph.paths import business_path
 from bookings.models import Appointment, Business, Service, StaffMember
 from bookings.selectors import slots_for_service
 from bookings.sync.calendar import CalendarRefresh, refresh_calendar
-from tests.sync.conftest import BENTO, CONTOSO, DANA, sync_one
+from tests.sync.conftest import BENTO, CONTOSO, DANA, emulator_client, sync_one
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +41,7 @@ def dtz(value: datetime) -> dict[str, str]:
 
 def app_client(emulator, **options: Any) -> GraphClient:
     """A client with the app-only token production uses for background work; short retry waits."""
-    options = {"timeout": 2, "backoff_base": 0.01, "backoff_cap": 0.05, **options}
-    return GraphClient(emulator.base_url, StaticTokenProvider(emulator.app_token), **options)
+    return emulator_client(emulator, token=emulator.app_token, **options)
 
 
 @pytest.fixture
@@ -80,6 +78,14 @@ def book_upstream(
     created = client.post(business_path(CONTOSO, "appointments"), body)
     assert created is not None
     return created["id"]
+
+
+def move_upstream(client: GraphClient, graph_id: str, start: datetime, *, minutes: int = 30) -> None:
+    """Move an appointment in Bookings directly: a PATCH of its times to Graph."""
+    client.patch(
+        business_path(CONTOSO, "appointments", graph_id),
+        {"startDateTime": dtz(start), "endDateTime": dtz(start + timedelta(minutes=minutes))},
+    )
 
 
 def refresh(client: GraphClient, now: datetime = NOW) -> CalendarRefresh:
@@ -187,10 +193,7 @@ def test_a_known_customer_is_linked_and_a_service_unknown_here_leaves_the_servic
 def test_an_appointment_moved_in_bookings_moves_here_and_frees_the_old_time(graph, contoso):
     graph_id = book_upstream(graph, at(16))
     refresh(graph)
-    graph.patch(
-        business_path(CONTOSO, "appointments", graph_id),
-        {"startDateTime": dtz(at(19)), "endDateTime": dtz(at(19, 30))},
-    )
+    move_upstream(graph, graph_id, at(19))
 
     result = refresh(graph)
 

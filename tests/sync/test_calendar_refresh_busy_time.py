@@ -16,7 +16,7 @@ from tests.sync.test_calendar_refresh import (
     at,
     book_upstream,
     dana_slots,
-    dtz,
+    move_upstream,
     refresh,
 )
 
@@ -62,10 +62,7 @@ def test_each_refresh_replaces_the_busy_time_of_its_window(graph, contoso):
     refresh(graph)
     refresh(graph)
     assert len(busy(DANA)) == 1
-    graph.patch(
-        business_path(CONTOSO, "appointments", graph_id),
-        {"startDateTime": dtz(at(19)), "endDateTime": dtz(at(19, 30))},
-    )
+    move_upstream(graph, graph_id, at(19))
 
     refresh(graph)
 

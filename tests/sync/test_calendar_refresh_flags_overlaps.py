@@ -7,16 +7,15 @@ import logging
 import pytest
 
 from bookings.booking import cancel_appointment, create_appointment
-from bookings.graph.paths import business_path
 from bookings.models import Appointment, Service, StaffMember
 from tests.sync import test_calendar_refresh as spec
-from tests.sync.conftest import BENTO, CONTOSO, DANA
+from tests.sync.conftest import BENTO, DANA
 from tests.sync.test_calendar_refresh import (
     SAMANTHA,
     at,
     book_upstream,
-    dtz,
     mirrored,
+    move_upstream,
     refresh,
 )
 
@@ -73,10 +72,7 @@ def test_the_same_time_for_another_staff_member_is_no_overlap(graph, portal_book
 def test_the_flag_clears_when_bookings_moves_the_appointment_away(graph, portal_booking):
     graph_id = book_upstream(graph, at(16))
     refresh(graph)
-    graph.patch(
-        business_path(CONTOSO, "appointments", graph_id),
-        {"startDateTime": dtz(at(19)), "endDateTime": dtz(at(19, 30))},
-    )
+    move_upstream(graph, graph_id, at(19))
 
     result = refresh(graph)
 

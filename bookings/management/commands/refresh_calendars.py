@@ -41,14 +41,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--business",
-            action="append",
-            dest="businesses",
-            metavar="ID",
-            help="A booking mailbox to refresh (repeatable). Default: every active business.",
+        add_graph_arguments(
+            parser,
+            businesses_help="A booking mailbox to refresh (repeatable). Default: every active business.",
         )
-        add_graph_arguments(parser)
 
     def handle(
         self,

@@ -66,15 +66,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--business",
-            action="append",
-            dest="businesses",
-            metavar="ID",
-            help="A booking mailbox to sync (repeatable). Default: BOOKINGS_BUSINESS_IDS, else every "
-            "business the delegated sign-in can list.",
+        add_graph_arguments(
+            parser,
+            businesses_help="A booking mailbox to sync (repeatable). Default: BOOKINGS_BUSINESS_IDS, "
+            "else every business the delegated sign-in can list.",
         )
-        add_graph_arguments(parser)
 
     def handle(
         self,
