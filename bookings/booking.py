@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import notices, outbox, queries, selectors
+from . import inserts, notices, outbox, queries, selectors
 from .answers import answers_for_service
 from .availability import Slot, auto_assign
 from .enums import Origin
@@ -115,7 +115,9 @@ def _write_staff(appointment: Appointment, staff_ids: Sequence[uuid.UUID], *, ne
     if not new:
         appointment.staff_rows.all().delete()
     for staff_id in dict.fromkeys(staff_ids):
-        AppointmentStaff(appointment=appointment, staff_member_id=staff_id).save()
+        row = AppointmentStaff(appointment=appointment, staff_member_id=staff_id)
+        row.take_times_from(appointment)
+        inserts.insert(row)
 
 
 def refresh_blocked_ranges(appointment: Appointment) -> None:
@@ -139,7 +141,7 @@ def _write_customers(
 
 def _add_customer(appointment: Appointment, details: CustomerDetails) -> AppointmentCustomer:
     customer = resolve_customer(appointment.business, details)
-    return AppointmentCustomer.objects.create(
+    row = AppointmentCustomer(
         appointment=appointment,
         customer=customer,
         name=details.name or (customer.display_name if customer else ""),
@@ -151,6 +153,7 @@ def _add_customer(appointment: Appointment, details: CustomerDetails) -> Appoint
         custom_question_answers=details.custom_question_answers,
         request_key=details.request_key or None,
     )
+    return inserts.insert(row)
 
 
 @transaction.atomic
@@ -188,7 +191,7 @@ def _new_appointment(
 def _insert_appointment(appointment: Appointment, staff_ids: Sequence[uuid.UUID]) -> None:
     """Save a new appointment with its staff rows, and queue it for Graph if the portal made it;
     the caller holds the transaction."""
-    appointment.save(force_insert=True)
+    inserts.insert(appointment)
     _write_staff(appointment, staff_ids, new=True)
     if appointment.origin == Origin.PORTAL:
         _record(appointment, OutboxKind.CREATE)

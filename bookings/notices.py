@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import notifications
+from . import inserts, notifications
 from .enums import ReminderRecipients
 from .kicks import kick
 from .manage_links import manage_token
@@ -37,11 +37,11 @@ def on_booked(row: AppointmentCustomer, *, now: datetime, new_row: bool = False)
     """
     confirmation = Notice(kind=NoticeKind.CONFIRMATION, appointment=row.appointment, row=row, due_at=now)
     if new_row:
-        confirmation.save(force_insert=True)
+        inserts.insert(confirmation)
     else:
         try:
             with transaction.atomic():  # a savepoint: the same booking confirmed twice keeps one notice
-                confirmation.save(force_insert=True)
+                inserts.insert(confirmation)
         except IntegrityError:
             return
     _schedule_reminders(row, now=now)

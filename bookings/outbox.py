@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 
-from . import slot_cache
+from . import inserts, slot_cache
 from .kicks import kick
 from .models import OutboxItem, OutboxKind, OutboxState, OutboxTarget
 
@@ -61,13 +61,15 @@ def record(
                 latest.changed = sorted(set(latest.changed) | set(changed))
                 latest.save(update_fields=["changed"])
             return latest  # a pending create sends the record as it is at delivery
-    item = OutboxItem.objects.create(
-        business_id=business_id,
-        kind=kind,
-        target_type=target_type,
-        target_id=target_id,
-        changed=changed,
-        message=message,
+    item = inserts.insert(
+        OutboxItem(
+            business_id=business_id,
+            kind=kind,
+            target_type=target_type,
+            target_id=target_id,
+            changed=changed,
+            message=message,
+        )
     )
     transaction.on_commit(lambda: request_push(business_id))
     return item

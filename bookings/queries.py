@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.dateparse import parse_datetime
 
 from .availability import Interval
@@ -34,13 +35,19 @@ from .values import WorkHours
 _UUID = models.UUIDField()
 
 
-def _uuid_param(value: uuid.UUID) -> Any:
+def _db() -> BaseDatabaseWrapper:
+    """The connection itself, not ``django.db.connection``: that proxy finds it again (in a
+    context-local store) on every attribute read, dozens of times per booking."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _uuid_param(value: uuid.UUID, db: BaseDatabaseWrapper) -> Any:
     """A UUID as the backend stores it (native on PostgreSQL, 32 hex digits on SQLite)."""
-    return _UUID.get_db_prep_value(value, connection)
+    return _UUID.get_db_prep_value(value, db)
 
 
-def _moment_param(value: datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
+def _moment_param(value: datetime, db: BaseDatabaseWrapper) -> Any:
+    return db.ops.adapt_datetimefield_value(value)
 
 
 def _uuid_value(value: Any) -> uuid.UUID:
@@ -63,7 +70,7 @@ class _Loader:
     with each column's database and field converters), with the column list and the converters
     worked out once per model and database backend instead of on every query."""
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], db: BaseDatabaseWrapper) -> None:
         self.model = model
         fields = model._meta.concrete_fields
         self.width = len(fields)
@@ -71,36 +78,36 @@ class _Loader:
         self.converters = []
         for index, model_field in enumerate(fields):
             column = model_field.get_col(model._meta.db_table)
-            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            found = db.ops.get_db_converters(column) + column.get_db_converters(db)
             if found:
                 self.converters.append((index, column, found))
 
-    def columns(self, alias: str) -> str:
+    def columns(self, alias: str, db: BaseDatabaseWrapper) -> str:
         """The model's columns in field order, qualified by ``alias``, for a SELECT list."""
         if alias not in self._columns:
-            quote = connection.ops.quote_name
+            quote = db.ops.quote_name
             self._columns[alias] = ", ".join(
                 f"{alias}.{quote(f.column)}" for f in self.model._meta.concrete_fields
             )
         return self._columns[alias]
 
-    def load(self, values: Sequence[Any]) -> models.Model:
+    def load(self, values: Sequence[Any], db: BaseDatabaseWrapper) -> models.Model:
         values = list(values)
         for index, column, converters in self.converters:
             value = values[index]
             for convert in converters:
-                value = convert(value, column, connection)
+                value = convert(value, column, db)
             values[index] = value
-        return self.model.from_db(connection.alias, None, values)
+        return self.model.from_db(db.alias, None, values)
 
 
 _loaders: dict[tuple[type[models.Model], str], _Loader] = {}
 
 
-def _loader(model: type[models.Model]) -> _Loader:
-    key = (model, connection.vendor)
+def _loader(model: type[models.Model], db: BaseDatabaseWrapper) -> _Loader:
+    key = (model, db.vendor)
     if key not in _loaders:
-        _loaders[key] = _Loader(model)
+        _loaders[key] = _Loader(model, db)
     return _loaders[key]
 
 
@@ -108,9 +115,10 @@ def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
     """``selectors.bookable_service_at``: the service at ``/book/<slug>/<service_id>/`` with its
     business loaded, if customers may book it (active, not hidden, delivered by an active staff
     member of its business, in an active published business). One statement for both rows."""
-    services, businesses = _loader(Service), _loader(Business)
+    db = _db()
+    services, businesses = _loader(Service, db), _loader(Business, db)
     sql = f"""
-        SELECT {services.columns("s")}, {businesses.columns("b")}
+        SELECT {services.columns("s", db)}, {businesses.columns("b", db)}
         FROM bookings_service s JOIN bookings_business b ON b.id = s.business_id
         WHERE s.id = %s AND b.slug = %s AND b.is_active AND b.is_published
           AND s.is_active AND NOT s.is_hidden_from_customers
@@ -120,32 +128,33 @@ def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
             WHERE link.service_id = s.id AND m.is_active AND m.business_id = s.business_id
           )
     """  # nosec B608  # only model column names and "%s" placeholders are formatted in
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_uuid_param(service_id), slug])
+    with db.cursor() as cursor:
+        cursor.execute(sql, [_uuid_param(service_id, db), slug])
         row = cursor.fetchone()
     if row is None:
         return None
-    service = services.load(row[: services.width])
-    service.business = businesses.load(row[services.width :])
+    service = services.load(row[: services.width], db)
+    service.business = businesses.load(row[services.width :], db)
     return service
 
 
 def service_questions(service: Service) -> list[ServiceQuestion]:
     """``selectors.service_questions``: the questions ``service`` asks (active ones of its own
     business), in their order, each with its ``question`` loaded. One statement for both."""
-    assignments, questions = _loader(ServiceQuestion), _loader(CustomQuestion)
+    db = _db()
+    assignments, questions = _loader(ServiceQuestion, db), _loader(CustomQuestion, db)
     sql = f"""
-        SELECT {assignments.columns("sq")}, {questions.columns("q")}
+        SELECT {assignments.columns("sq", db)}, {questions.columns("q", db)}
         FROM bookings_servicequestion sq JOIN bookings_customquestion q ON q.id = sq.question_id
         WHERE sq.service_id = %s AND q.is_active AND q.business_id = %s
         ORDER BY sq.position, sq.id
     """  # nosec B608  # only model column names and "%s" placeholders are formatted in
     found = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_uuid_param(service.pk), service.business_id])
+    with db.cursor() as cursor:
+        cursor.execute(sql, [_uuid_param(service.pk, db), service.business_id])
         for row in cursor.fetchall():
-            assignment = assignments.load(row[: assignments.width])
-            assignment.question = questions.load(row[assignments.width :])
+            assignment = assignments.load(row[: assignments.width], db)
+            assignment.question = questions.load(row[assignments.width :], db)
             found.append(assignment)
     return found
 
@@ -164,7 +173,8 @@ _WORKING_HOURS = StaffMember._meta.get_field("working_hours")
 
 def service_staff_hours(service: Service) -> list[StaffHours]:
     """The active staff members of ``service``'s business who deliver it, by id, with their hours."""
-    with connection.cursor() as cursor:
+    db = _db()
+    with db.cursor() as cursor:
         cursor.execute(
             """
             SELECT m.id, m.time_zone, m.use_business_hours, m.working_hours
@@ -173,14 +183,14 @@ def service_staff_hours(service: Service) -> list[StaffHours]:
             WHERE link.service_id = %s AND m.is_active AND m.business_id = %s
             ORDER BY m.id
             """,
-            [_uuid_param(service.pk), service.business_id],
+            [_uuid_param(service.pk, db), service.business_id],
         )
         return [
             StaffHours(
                 pk=_uuid_value(pk),
                 time_zone=time_zone,
                 use_business_hours=bool(use_business_hours),
-                working_hours=_WORKING_HOURS.from_db_value(hours, None, connection),
+                working_hours=_WORKING_HOURS.from_db_value(hours, None, db),
             )
             for pk, time_zone, use_business_hours, hours in cursor.fetchall()
         ]
@@ -193,12 +203,13 @@ def blocked_and_busy(
     live appointments of both origins, except ``ignoring``'s, and the busy intervals read from
     getStaffAvailability. One statement; each half runs on its (staff, end, start) index, which
     reads only what ends after ``reach`` starts."""
+    db = _db()
     if not staff_ids:
         return {}
-    staff = [_uuid_param(pk) for pk in staff_ids]
-    until, since = _moment_param(reach.end), _moment_param(reach.start)
+    staff = [_uuid_param(pk, db) for pk in staff_ids]
+    until, since = _moment_param(reach.end, db), _moment_param(reach.start, db)
     skip = "AND a.id <> %s" if ignoring is not None else ""
-    params = [*staff, until, since, *([_uuid_param(ignoring)] if ignoring is not None else []), *staff]
+    params = [*staff, until, since, *([_uuid_param(ignoring, db)] if ignoring is not None else []), *staff]
     params += [until, since]
     sql = f"""
         SELECT r.staff_member_id, r.blocked_start, r.blocked_end
@@ -210,7 +221,7 @@ def blocked_and_busy(
         WHERE b.staff_member_id IN ({_placeholders(len(staff))}) AND b.start < %s AND b."end" > %s
     """  # nosec B608  # only "%s" placeholders and a fixed clause are formatted in; values are params
     taken: dict[uuid.UUID, list[Interval]] = {}
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         for staff_id, start, end in cursor.fetchall():
             interval = Interval(_moment_value(start), _moment_value(end))
@@ -221,6 +232,7 @@ def blocked_and_busy(
 def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -> dict[uuid.UUID, int]:
     """``selectors.staff_load``: how many live appointments each staff member has starting in
     ``[start, end)``."""
+    db = _db()
     if not staff_ids:
         return {}
     sql = f"""
@@ -233,9 +245,9 @@ def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -
     """  # nosec B608  # only "%s" placeholders are formatted in; the values go as params
     # An appointment starting in [start, end) blocks part of that range (its blocked range holds its
     # start), so the blocked-range condition drops nothing; it lets the index do the narrowing.
-    since, until = _moment_param(start), _moment_param(end)
-    params = [*(_uuid_param(pk) for pk in staff_ids), since, until, since, until]
-    with connection.cursor() as cursor:
+    since, until = _moment_param(start, db), _moment_param(end, db)
+    params = [*(_uuid_param(pk, db) for pk in staff_ids), since, until, since, until]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return {_uuid_value(staff_id): count for staff_id, count in cursor.fetchall()}
 
@@ -243,24 +255,26 @@ def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -
 def active_customer_by_email(business_id: int, email: str) -> Customer | None:
     """The business's active customer with this e-mail address, compared case-insensitively (at
     most one: a unique index on the lower-cased address, which this lookup uses)."""
-    customers = _loader(Customer)
+    db = _db()
+    customers = _loader(Customer, db)
     sql = f"""
-        SELECT {customers.columns("c")} FROM bookings_customer c
+        SELECT {customers.columns("c", db)} FROM bookings_customer c
         WHERE c.business_id = %s AND c.is_active AND c.email_address <> ''
           AND LOWER(c.email_address) = LOWER(%s)
     """  # nosec B608  # only model column names and "%s" placeholders are formatted in
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [business_id, email])
         row = cursor.fetchone()
-    return customers.load(row) if row is not None else None
+    return customers.load(row, db) if row is not None else None
 
 
 def booking_by_request_key(request_key: str) -> AppointmentCustomer | None:
     """The customer row a booking form's one-time key made, if any."""
-    rows = _loader(AppointmentCustomer)
-    with connection.cursor() as cursor:
-        columns = rows.columns("r")
+    db = _db()
+    rows = _loader(AppointmentCustomer, db)
+    with db.cursor() as cursor:
+        columns = rows.columns("r", db)
         sql = f"SELECT {columns} FROM bookings_appointmentcustomer r WHERE r.request_key = %s"  # nosec B608
         cursor.execute(sql, [request_key])  # the column names come from the model; the key is a param
         row = cursor.fetchone()
-    return rows.load(row) if row is not None else None
+    return rows.load(row, db) if row is not None else None

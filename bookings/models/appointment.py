@@ -145,12 +145,16 @@ class AppointmentStaff(models.Model):
         return str(self.staff_member)
 
     def save(self, *args, **kwargs) -> None:
-        blocked = self.appointment.blocked
-        self.blocked_start, self.blocked_end = blocked.start, blocked.end
-        self.is_exclusive = holds_time_exclusively(self.appointment)
+        self.take_times_from(self.appointment)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "is_exclusive"}
         super().save(*args, **kwargs)
+
+    def take_times_from(self, appointment: Appointment) -> None:
+        """The blocked range and exclusivity the appointment gives this row (kept on every save)."""
+        blocked = appointment.blocked
+        self.blocked_start, self.blocked_end = blocked.start, blocked.end
+        self.is_exclusive = holds_time_exclusively(appointment)
 
 
 def holds_time_exclusively(appointment: Appointment) -> bool:
