@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from . import inserts, notices, outbox, queries, selectors
@@ -111,13 +112,19 @@ def resolve_customer(business: Business, details: CustomerDetails) -> Customer |
     return customer
 
 
-def _write_staff(appointment: Appointment, staff_ids: Sequence[uuid.UUID], *, new: bool = False) -> None:
-    if not new:
-        appointment.staff_rows.all().delete()
+def _staff_rows(appointment: Appointment, staff_ids: Sequence[uuid.UUID]) -> list[AppointmentStaff]:
+    """The appointment's staff rows, unsaved, each holding its blocked range."""
+    rows = []
     for staff_id in dict.fromkeys(staff_ids):
         row = AppointmentStaff(appointment=appointment, staff_member_id=staff_id)
         row.take_times_from(appointment)
-        inserts.insert(row)
+        rows.append(row)
+    return rows
+
+
+def _replace_staff(appointment: Appointment, staff_ids: Sequence[uuid.UUID]) -> None:
+    appointment.staff_rows.all().delete()
+    inserts.insert_all(*_staff_rows(appointment, staff_ids))
 
 
 def refresh_blocked_ranges(appointment: Appointment) -> None:
@@ -136,12 +143,13 @@ def _write_customers(
     if not new:
         appointment.customer_rows.all().delete()
     for details in customers:
-        _add_customer(appointment, details)
+        inserts.insert(_customer_row(appointment, details))
 
 
-def _add_customer(appointment: Appointment, details: CustomerDetails) -> AppointmentCustomer:
+def _customer_row(appointment: Appointment, details: CustomerDetails) -> AppointmentCustomer:
+    """The customer's row on the appointment, unsaved; the customer is found or created first."""
     customer = resolve_customer(appointment.business, details)
-    row = AppointmentCustomer(
+    return AppointmentCustomer(
         appointment=appointment,
         customer=customer,
         name=details.name or (customer.display_name if customer else ""),
@@ -153,7 +161,6 @@ def _add_customer(appointment: Appointment, details: CustomerDetails) -> Appoint
         custom_question_answers=details.custom_question_answers,
         request_key=details.request_key or None,
     )
-    return inserts.insert(row)
 
 
 @transaction.atomic
@@ -188,13 +195,21 @@ def _new_appointment(
     )
 
 
-def _insert_appointment(appointment: Appointment, staff_ids: Sequence[uuid.UUID]) -> None:
-    """Save a new appointment with its staff rows, and queue it for Graph if the portal made it;
-    the caller holds the transaction."""
-    inserts.insert(appointment)
-    _write_staff(appointment, staff_ids, new=True)
+def _insert_appointment(appointment: Appointment, staff_ids: Sequence[uuid.UUID], *more: Model) -> None:
+    """Store a new appointment with its staff rows and the ``more`` rows of the same change, and
+    queue it for Graph if the portal made it; the caller holds the transaction. All in one
+    statement where the database allows (``inserts.insert_all``)."""
+    rows: list[Model] = [appointment, *_staff_rows(appointment, staff_ids)]
     if appointment.origin == Origin.PORTAL:
-        _record(appointment, OutboxKind.CREATE)
+        rows.append(
+            outbox.unsent(
+                business_id=appointment.business_id,
+                kind=OutboxKind.CREATE,
+                target_type=OutboxTarget.APPOINTMENT,
+                target_id=appointment.pk,
+            )
+        )
+    inserts.insert_all(*rows, *more)
 
 
 # Appointment fields whose change Graph must hear about (``outbox`` items name them).
@@ -258,7 +273,7 @@ def update_appointment(
     if staff_members is not None:
         if {row.staff_member_id for row in appointment.staff_rows.all()} != {m.pk for m in staff_members}:
             changed.add("staff_members")
-        _write_staff(appointment, [member.pk for member in staff_members])
+        _replace_staff(appointment, [member.pk for member in staff_members])
     else:
         refresh_blocked_ranges(appointment)
     if customers is not None:
@@ -361,10 +376,9 @@ def place_booking(
     customer = replace(customer, custom_question_answers=checked)
     try:
         with transaction.atomic():  # a savepoint when nested, so the caller's transaction survives
-            row = _book(service=service, start=start, customer=customer, staff_id=staff_id, now=now)
-            if confirm:
-                notices.on_booked(row, now=now, new_row=True)
-            return row
+            return _book(
+                service=service, start=start, customer=customer, staff_id=staff_id, now=now, confirm=confirm
+            )
     except (_SlotGone, IntegrityError) as error:
         # This form booked already (sent again from another tab, by a double click, or the race
         # between them): that is its booking.
@@ -406,7 +420,13 @@ def nearby_slots(
 
 
 def _book(
-    *, service: Service, start: datetime, customer: CustomerDetails, staff_id: Any, now: datetime
+    *,
+    service: Service,
+    start: datetime,
+    customer: CustomerDetails,
+    staff_id: Any,
+    now: datetime,
+    confirm: bool,
 ) -> AppointmentCustomer:
     if service.is_group:
         # Seats are counted, not constrained: one booking of this service at a time counts them.
@@ -421,7 +441,7 @@ def _book(
         raise _SlotGone
     if service.is_group:
         sessions = selectors.group_sessions_at(service, start, slot.staff_ids)
-        joined = _join_open_session(service, slot, sessions, customer)
+        joined = _join_open_session(service, slot, sessions, customer, now=now, confirm=confirm)
         if joined is not None:
             return joined
         # A staff member runs one session at a time: a new one goes to someone without one.
@@ -435,12 +455,19 @@ def _book(
     )
     # No full_clean: every value comes from the service's checked definition and a slot the engine
     # just offered, and the database holds the constraints.
-    _insert_appointment(appointment, [staff_id])
-    return _add_customer(appointment, customer)
+    row = _customer_row(appointment, customer)
+    _insert_appointment(appointment, [staff_id], row, *(notices.for_booking(row, now=now) if confirm else ()))
+    return row
 
 
 def _join_open_session(
-    service: Service, slot: Slot, sessions: dict[Any, Appointment], customer: CustomerDetails
+    service: Service,
+    slot: Slot,
+    sessions: dict[Any, Appointment],
+    customer: CustomerDetails,
+    *,
+    now: datetime,
+    confirm: bool,
 ) -> AppointmentCustomer | None:
     """Seat the customer in one of the slot's group sessions that has seats left, if there is one."""
     open_sessions = {
@@ -452,7 +479,8 @@ def _join_open_session(
         # Fill a session that has started before opening another one.
         joining = replace(slot, staff_ids=tuple(sorted(open_sessions, key=str)))
         session = open_sessions[auto_assign(joining, staff_load_on_day(service, joining))]
-        row = _add_customer(session, customer)
+        row = _customer_row(session, customer)
+        inserts.insert_all(row, *(notices.for_booking(row, now=now) if confirm else ()))
         session.save(update_fields=["last_updated_date_time"])
         _record(session, OutboxKind.UPDATE, changed=["customers"])
         return row

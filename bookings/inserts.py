@@ -1,21 +1,28 @@
-"""New rows written with an INSERT built once per model: the booking POST's writes.
+"""New rows written with INSERTs built once per model: the booking POST's writes.
 
 ``Model.save()`` builds and compiles its INSERT afresh on every call (an insert query, its
 compiler, each column quoted and each value wrapped), about half a millisecond of Python per row,
-several times what PostgreSQL takes to store it. A booking writes five rows (appointment, staff
-row, customer row, outbox item, confirmation), so that cost set how many bookings a web process
-could take per second. ``insert`` writes a new instance exactly as ``save(force_insert=True)``
-would: the same columns, each value through its field's ``pre_save`` and ``get_db_prep_save``, the
-database-made primary key read back. Only the statement is kept, per model and database backend.
+several times what PostgreSQL takes to store it; and each row is a round trip of its own. A
+booking writes five rows (appointment, staff row, customer row, outbox item, confirmation), so
+those costs set how many bookings a web process could take per second.
 
-It does not call the model's ``save()``, so it is for models whose ``save()`` adds nothing to a
+``insert_all`` writes new instances exactly as ``save(force_insert=True)`` would, one after
+another: the same columns, each value through its field's ``pre_save`` and ``get_db_prep_save``,
+a database-made primary key read back. Only the statements are kept, per model and backend. On
+PostgreSQL the rows go in one statement (one data-modifying ``WITH`` part per row), one round trip
+for all of them. A row may point at an earlier row of the same call whose key the database makes
+(``notice.row = customer_row``): that key is taken inside the statement.
+
+It does not call the models' ``save()``, so it is for models whose ``save()`` adds nothing to a
 first insert, or whose callers do that part themselves (``AppointmentStaff.take_times_from``).
-No signals are sent: the portal connects none to its own models.
+No signals are sent: the portal connects none to its own models. Every foreign key the portal
+declares is checked at commit (Django makes them deferrable on PostgreSQL), so the order of the
+rows within one statement does not matter to them.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -24,7 +31,7 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 class _Insert:
-    """One model's INSERT statement and the fields whose values fill it, in order."""
+    """One model's INSERT: its columns, the fields whose values fill them, in order."""
 
     def __init__(self, model: type[models.Model], db: BaseDatabaseWrapper) -> None:
         meta = model._meta
@@ -39,25 +46,36 @@ class _Insert:
         ]
         quote = db.ops.quote_name
         columns = ", ".join(quote(field.column) for field in self.fields)
-        placeholders = ", ".join(["%s"] * len(self.fields))
-        self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # nosec B608
-        # Only model metadata is formatted in above (table and column names); values go as parameters.
-        self.returns_pk = self.pk_from_database and db.features.can_return_columns_from_insert
-        if self.returns_pk:
-            self.sql += f" RETURNING {quote(self.pk.column)}"
+        self.head = f"INSERT INTO {quote(meta.db_table)} ({columns})"
+        self.key_column = quote(self.pk.column)
+        self.returning = f" RETURNING {self.key_column}" if self.pk_from_database else ""
+        # On its own: the database-made key is read back through RETURNING, else the last-id call.
+        self.alone = self.head + f" VALUES ({', '.join(['%s'] * len(self.fields))})"
+        if self.pk_from_database and db.features.can_return_columns_from_insert:
+            self.alone += self.returning
 
-    def run(self, instance: models.Model, db: BaseDatabaseWrapper) -> None:
-        params = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in self.fields]
-        with db.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            if self.pk_from_database:
-                if self.returns_pk:
-                    value = cursor.fetchone()[0]
-                else:
-                    value = db.ops.last_insert_id(cursor, instance._meta.db_table, self.pk.column)
-                for convert in self.pk.get_db_converters(db):
-                    value = convert(value, self.pk, db)
-                setattr(instance, self.pk.attname, value)
+    def values(self, instance: models.Model, db: BaseDatabaseWrapper) -> list[Any]:
+        return [field.get_db_prep_save(field.pre_save(instance, True), db) for field in self.fields]
+
+    def pointers(
+        self, instance: models.Model, earlier: dict[int, int], plans: list[_Insert]
+    ) -> dict[int, int]:
+        """Which columns point at an earlier row of the same statement (column index -> row index):
+        a foreign key left empty whose related instance, still unsaved, is one of those rows."""
+        found = {}
+        for index, field in enumerate(self.fields):
+            if field.is_relation and getattr(instance, field.attname) is None and field.is_cached(instance):
+                target = earlier.get(id(field.get_cached_value(instance)))
+                if target is not None and plans[target].pk_from_database:
+                    found[index] = target
+        return found
+
+    def adopt(self, instance: models.Model, key: Any, db: BaseDatabaseWrapper) -> None:
+        """Mark ``instance`` stored, with ``key`` (the database's value) as its key if it made it."""
+        if self.pk_from_database:
+            for convert in self.pk.get_db_converters(db):
+                key = convert(key, self.pk, db)
+            setattr(instance, self.pk.attname, key)
         instance._state.adding = False
         instance._state.db = db.alias
 
@@ -65,12 +83,93 @@ class _Insert:
 _inserts: dict[tuple[type[models.Model], str], _Insert] = {}
 
 
+def _insert_of(model: type[models.Model], db: BaseDatabaseWrapper) -> _Insert:
+    key = (model, db.vendor)
+    if key not in _inserts:
+        _inserts[key] = _Insert(model, db)
+    return _inserts[key]
+
+
 def insert(instance: ModelT) -> ModelT:
     """Store a new ``instance`` as ``instance.save(force_insert=True)`` would, without its ``save()``
     override; returns it, with its primary key set and marked as saved."""
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: ``django.db.connection`` is a proxy
-    key = (type(instance), db.vendor)
-    if key not in _inserts:
-        _inserts[key] = _Insert(type(instance), db)
-    _inserts[key].run(instance, db)
+    insert_all(instance)
     return instance
+
+
+def insert_all(*instances: models.Model) -> None:
+    """Store new ``instances``, in order, each as ``insert`` would; in one statement on PostgreSQL.
+
+    An instance may point at an earlier one whose key the database makes (its foreign key set to
+    that unsaved instance); the key is filled in once the earlier row has it.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: ``django.db.connection`` is a proxy
+    plans = [_insert_of(type(instance), db) for instance in instances]
+    if db.vendor == "postgresql" and len(instances) > 1:
+        _insert_together(instances, plans, db)
+        return
+    for instance, plan in zip(instances, plans, strict=True):
+        _fill_pointers(instance)
+        with db.cursor() as cursor:
+            cursor.execute(plan.alone, plan.values(instance, db))
+            key = None
+            if plan.pk_from_database:
+                if db.features.can_return_columns_from_insert:
+                    key = cursor.fetchone()[0]
+                else:
+                    key = db.ops.last_insert_id(cursor, instance._meta.db_table, plan.pk.column)
+        plan.adopt(instance, key, db)
+
+
+def _fill_pointers(instance: models.Model) -> None:
+    """Copy the keys of related instances stored since they were assigned (as ``save()`` does)."""
+    for field in instance._meta.concrete_fields:
+        if field.is_relation and getattr(instance, field.attname) is None and field.is_cached(instance):
+            related = field.get_cached_value(instance)
+            if related is not None and related.pk is not None:
+                setattr(instance, field.attname, related.pk)
+
+
+_together: dict[tuple[Any, ...], str] = {}
+
+
+def _insert_together(
+    instances: tuple[models.Model, ...], plans: list[_Insert], db: BaseDatabaseWrapper
+) -> None:
+    """One ``WITH r0 AS (INSERT ... RETURNING id), r1 AS (INSERT ...) SELECT (SELECT id FROM r0)``
+    statement for all the rows; the database-made keys come back as one row."""
+    earlier = {id(instance): index for index, instance in enumerate(instances)}
+    pointers = [
+        plan.pointers(instance, earlier, plans) for instance, plan in zip(instances, plans, strict=True)
+    ]
+    shape = tuple(
+        (type(instance), tuple(sorted(found.items())))
+        for instance, found in zip(instances, pointers, strict=True)
+    )
+    params: list[Any] = []
+    for instance, plan, found in zip(instances, plans, pointers, strict=True):
+        values = plan.values(instance, db)
+        params += [value for index, value in enumerate(values) if index not in found]
+    if shape not in _together:
+        _together[shape] = _statement(plans, pointers)
+    with db.cursor() as cursor:
+        cursor.execute(_together[shape], params)
+        keys = iter(cursor.fetchone())
+    for instance, plan in zip(instances, plans, strict=True):
+        plan.adopt(instance, next(keys) if plan.pk_from_database else None, db)
+    for instance in instances:
+        _fill_pointers(instance)  # the keys taken inside the statement, on the instances too
+
+
+def _statement(plans: list[_Insert], pointers: list[dict[int, int]]) -> str:
+    parts, keys = [], []
+    for number, (plan, found) in enumerate(zip(plans, pointers, strict=True)):
+        values = ", ".join(
+            f"(SELECT {plans[found[index]].key_column} FROM r{found[index]})" if index in found else "%s"
+            for index in range(len(plan.fields))
+        )
+        parts.append(f"r{number} AS ({plan.head} VALUES ({values}){plan.returning})")
+        if plan.pk_from_database:
+            keys.append(f"(SELECT {plan.key_column} FROM r{number})")
+    # Only model metadata (table and column names) is formatted in; values go as parameters.
+    return f"WITH {', '.join(parts)} SELECT {', '.join(keys) or '1'}"  # nosec B608

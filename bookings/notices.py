@@ -1,6 +1,6 @@
 """Booking e-mails owed to customers: queued with the change, sent once by a scan when due.
 
-``on_booked`` / ``on_moved`` / ``on_cancelled`` run inside the booking's transaction, so the
+``for_booking`` / ``on_moved`` / ``on_cancelled`` run inside the booking's transaction, so the
 confirmation exists exactly when the booking does (one per booking, by constraint) and reminders
 move and vanish with it. ``send_due`` is the sending half: Celery beat runs it every minute, and
 each commit that queued something asks for a run at once.
@@ -12,11 +12,11 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import inserts, notifications
+from . import notifications
 from .enums import ReminderRecipients
 from .kicks import kick
 from .manage_links import manage_token
@@ -29,30 +29,20 @@ MAX_ATTEMPTS = 5
 CUSTOMER_RECIPIENTS = (ReminderRecipients.ALL_ATTENDEES, ReminderRecipients.CUSTOMER)
 
 
-def on_booked(row: AppointmentCustomer, *, now: datetime, new_row: bool = False) -> None:
-    """A customer booked: their confirmation now, their reminders when due.
-
-    ``new_row``: the row was created in this transaction, so it has no confirmation yet and the
-    savepoint that guards against confirming one booking twice can be spared.
-    """
+def for_booking(row: AppointmentCustomer, *, now: datetime) -> list[Notice]:
+    """A new booking's notices, unsaved, for the booking's transaction to store with its rows
+    (``inserts.insert_all``): the confirmation now, the reminders when due. Once committed, the due
+    ones are sent. ``row`` may be unsaved too: the notices point at it."""
     confirmation = Notice(kind=NoticeKind.CONFIRMATION, appointment=row.appointment, row=row, due_at=now)
-    if new_row:
-        inserts.insert(confirmation)
-    else:
-        try:
-            with transaction.atomic():  # a savepoint: the same booking confirmed twice keeps one notice
-                inserts.insert(confirmation)
-        except IntegrityError:
-            return
-    _schedule_reminders(row, now=now)
     _send_soon()
+    return [confirmation, *_reminders(row, now=now)]
 
 
 def on_moved(row: AppointmentCustomer, *, now: datetime) -> None:
     """The booking moved: its new time now, and reminders counted from the new start."""
     Notice.objects.filter(row=row, kind=NoticeKind.REMINDER, sent_at__isnull=True).delete()
     Notice.objects.create(kind=NoticeKind.RESCHEDULED, appointment=row.appointment, row=row, due_at=now)
-    _schedule_reminders(row, now=now)
+    Notice.objects.bulk_create(_reminders(row, now=now))
     _send_soon()
 
 
@@ -61,9 +51,10 @@ def on_cancelled(row: AppointmentCustomer) -> None:
     Notice.objects.filter(row=row, sent_at__isnull=True).delete()
 
 
-def _schedule_reminders(row: AppointmentCustomer, *, now: datetime) -> None:
+def _reminders(row: AppointmentCustomer, *, now: datetime) -> list[Notice]:
+    """The row's reminders still ahead of ``now``, unsaved."""
     appointment = row.appointment
-    Notice.objects.bulk_create(
+    return [
         Notice(
             kind=NoticeKind.REMINDER,
             appointment=appointment,
@@ -73,7 +64,7 @@ def _schedule_reminders(row: AppointmentCustomer, *, now: datetime) -> None:
         )
         for reminder in appointment.reminders
         if reminder.recipients in CUSTOMER_RECIPIENTS and appointment.start - reminder.offset > now
-    )
+    ]
 
 
 def _send_soon() -> None:

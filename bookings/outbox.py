@@ -61,8 +61,8 @@ def record(
                 latest.changed = sorted(set(latest.changed) | set(changed))
                 latest.save(update_fields=["changed"])
             return latest  # a pending create sends the record as it is at delivery
-    item = inserts.insert(
-        OutboxItem(
+    return inserts.insert(
+        _new_item(
             business_id=business_id,
             kind=kind,
             target_type=target_type,
@@ -71,8 +71,45 @@ def record(
             message=message,
         )
     )
+
+
+def unsent(
+    *,
+    business_id: uuid.UUID,
+    kind: OutboxKind,
+    target_type: OutboxTarget,
+    target_id: uuid.UUID,
+    message: str = "",
+) -> OutboxItem:
+    """The item ``record`` would store for a change that is never merged (a create, a cancel, a
+    delete), unsaved: for a caller that stores it together with the change's own rows
+    (``inserts.insert_all``). As with ``record``, the push is asked for when the transaction commits."""
+    if kind == OutboxKind.UPDATE:
+        raise ValueError("updates are merged with a pending item: use record()")
+    slot_cache.invalidate(business_id)
+    return _new_item(
+        business_id=business_id, kind=kind, target_type=target_type, target_id=target_id, message=message
+    )
+
+
+def _new_item(
+    *,
+    business_id: uuid.UUID,
+    kind: OutboxKind,
+    target_type: OutboxTarget,
+    target_id: uuid.UUID,
+    changed: Iterable[str] = (),
+    message: str = "",
+) -> OutboxItem:
     transaction.on_commit(lambda: request_push(business_id))
-    return item
+    return OutboxItem(
+        business_id=business_id,
+        kind=kind,
+        target_type=target_type,
+        target_id=target_id,
+        changed=sorted(changed),
+        message=message,
+    )
 
 
 def request_push(business_id: uuid.UUID) -> None:

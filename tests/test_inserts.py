@@ -15,7 +15,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models.base import ModelState
 
-from bookings.inserts import insert
+from bookings.inserts import insert, insert_all
 from bookings.models import AppointmentCustomer, AppointmentStaff, Notice, NoticeKind, OutboxItem
 from bookings.models.outbox import OutboxKind, OutboxTarget
 from bookings.values import Location, QuestionAnswer
@@ -143,3 +143,59 @@ def test_a_refused_row_raises_the_orms_integrity_error_and_stores_nothing(appoin
         insert(AppointmentCustomer(appointment=appointment, name="Ana again", request_key="form-1"))
 
     assert AppointmentCustomer.objects.filter(request_key="form-1").count() == 1
+
+
+# --- insert_all: several rows, one round trip on PostgreSQL ---------------------------------------
+
+
+def test_rows_of_one_change_go_in_one_statement_on_postgresql(appointment, django_assert_num_queries):
+    ann = StaffMemberFactory(business=appointment.business)
+    staff_row = AppointmentStaff(appointment=appointment, staff_member=ann)
+    staff_row.take_times_from(appointment)
+    customer_row = AppointmentCustomer(appointment=appointment, name="Ana", request_key="form-2")
+    item = OutboxItem(
+        business_id=appointment.business_id,
+        kind=OutboxKind.CREATE,
+        target_type=OutboxTarget.APPOINTMENT,
+        target_id=appointment.pk,
+    )
+
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        insert_all(staff_row, customer_row, item)
+
+    assert AppointmentStaff.objects.get(pk=staff_row.pk).staff_member == ann
+    assert AppointmentCustomer.objects.get(pk=customer_row.pk).request_key == "form-2"
+    assert OutboxItem.objects.get(pk=item.pk).target_id == appointment.pk
+    assert not any(row._state.adding for row in (staff_row, customer_row, item))
+
+
+def test_a_row_may_point_at_an_earlier_row_whose_key_the_database_makes(appointment):
+    """The confirmation names the customer row stored in the same call (its id is made there)."""
+    first = AppointmentCustomer(appointment=appointment, name="Ana")
+    second = AppointmentCustomer(appointment=appointment, name="Bea")
+    notices = [
+        Notice(kind=NoticeKind.CONFIRMATION, appointment=appointment, row=first, due_at=NOON),
+        Notice(kind=NoticeKind.CONFIRMATION, appointment=appointment, row=second, due_at=NOON),
+        Notice(
+            kind=NoticeKind.REMINDER, appointment=appointment, row=second, due_at=NOON + timedelta(hours=1)
+        ),
+    ]
+
+    insert_all(first, second, *notices)
+
+    stored_rows = {notice.pk: Notice.objects.get(pk=notice.pk).row_id for notice in notices}
+    assert stored_rows == {notices[0].pk: first.pk, notices[1].pk: second.pk, notices[2].pk: second.pk}
+    assert [notice.row_id for notice in notices] == [first.pk, second.pk, second.pk]
+    assert first.pk != second.pk
+
+
+def test_a_refused_row_stores_none_of_the_others(appointment):
+    insert(AppointmentCustomer(appointment=appointment, name="Ana", request_key="form-3"))
+    row = AppointmentCustomer(appointment=appointment, name="Ana again", request_key="form-3")
+    confirmation = Notice(kind=NoticeKind.CONFIRMATION, appointment=appointment, row=row, due_at=NOON)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_all(row, confirmation)
+
+    assert AppointmentCustomer.objects.filter(request_key="form-3").count() == 1
+    assert not Notice.objects.exists()
