@@ -15,8 +15,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models.base import ModelState
 
-from bookings.inserts import insert, insert_all
-from bookings.models import AppointmentCustomer, AppointmentStaff, Notice, NoticeKind, OutboxItem
+from bookings.inserts import _insert_of, _statement, insert, insert_all
+from bookings.models import Appointment, AppointmentCustomer, AppointmentStaff, Notice, NoticeKind, OutboxItem
 from bookings.models.outbox import OutboxKind, OutboxTarget
 from bookings.values import Location, QuestionAnswer
 from tests.factories import (
@@ -199,3 +199,17 @@ def test_a_refused_row_stores_none_of_the_others(appointment):
 
     assert AppointmentCustomer.objects.filter(request_key="form-3").count() == 1
     assert not Notice.objects.exists()
+
+
+def test_psycopg_keeps_the_booking_statement_parsed():
+    """A booking's five rows make one statement; psycopg parses it once per process only if the
+    statement is within its cache bounds, which ``bookings.inserts`` raises for it."""
+    psycopg_queries = pytest.importorskip("psycopg._queries")
+    plans = [
+        _insert_of(model, connection)
+        for model in (Appointment, AppointmentStaff, OutboxItem, AppointmentCustomer, Notice)
+    ]
+    statement = _statement(plans, [{}, {}, {}, {}, {2: 3}])
+
+    assert len(statement) <= psycopg_queries.MAX_CACHED_STATEMENT_LENGTH
+    assert statement.count("%s") <= psycopg_queries.MAX_CACHED_STATEMENT_PARAMS
