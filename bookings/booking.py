@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -432,16 +432,12 @@ def _book(
         # Seats are counted, not constrained: one booking of this service at a time counts them.
         locked = Service.objects.select_for_update(of=("self",)).select_related("business")
         service = locked.get(pk=service.pk)
-    window_end = start + timedelta(minutes=1)
-    offered = selectors.slots_for_service(
-        service=service, start=start, end=window_end, now=now, staff_id=staff_id
-    )
-    slot = next((slot for slot in offered if slot.start == start), None)
+    slot, load = selectors.slot_check(service=service, start=start, now=now, staff_id=staff_id)
     if slot is None:
         raise _SlotGone
     if service.is_group:
         sessions = selectors.group_sessions_at(service, start, slot.staff_ids)
-        joined = _join_open_session(service, slot, sessions, customer, now=now, confirm=confirm)
+        joined = _join_open_session(slot, sessions, customer, load, now=now, confirm=confirm)
         if joined is not None:
             return joined
         # A staff member runs one session at a time: a new one goes to someone without one.
@@ -449,7 +445,7 @@ def _book(
         if not slot.staff_ids:
             raise _SlotGone
     # A chosen staff member the policy allows is the slot's only one; otherwise the least loaded.
-    staff_id = auto_assign(slot, staff_load_on_day(service, slot))
+    staff_id = auto_assign(slot, load)
     appointment = _new_appointment(
         service.business, service, start, None, customer_time_zone=customer.time_zone
     )
@@ -461,10 +457,10 @@ def _book(
 
 
 def _join_open_session(
-    service: Service,
     slot: Slot,
     sessions: dict[Any, Appointment],
     customer: CustomerDetails,
+    load: Mapping[Any, int],
     *,
     now: datetime,
     confirm: bool,
@@ -478,24 +474,13 @@ def _join_open_session(
     if open_sessions:
         # Fill a session that has started before opening another one.
         joining = replace(slot, staff_ids=tuple(sorted(open_sessions, key=str)))
-        session = open_sessions[auto_assign(joining, staff_load_on_day(service, joining))]
+        session = open_sessions[auto_assign(joining, load)]
         row = _customer_row(session, customer)
         inserts.insert_all(row, *(notices.for_booking(row, now=now) if confirm else ()))
         session.save(update_fields=["last_updated_date_time"])
         _record(session, OutboxKind.UPDATE, changed=["customers"])
         return row
     return None
-
-
-def staff_load_on_day(service: Service, slot: Slot) -> dict:
-    """Each of the slot's staff members' live appointments on the slot's day in business time."""
-    if len(slot.staff_ids) < 2:
-        return {}
-    zone = service.business.zone
-    day = slot.start.astimezone(zone).date()
-    day_start = datetime.combine(day, time(0), tzinfo=zone)
-    day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return selectors.staff_load(slot.staff_ids, day_start, day_end)
 
 
 def is_overlap(error: IntegrityError) -> bool:

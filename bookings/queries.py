@@ -186,65 +186,129 @@ def service_staff_hours(service: Service) -> list[StaffHours]:
             [_uuid_param(service.pk, db), service.business_id],
         )
         return [
-            StaffHours(
-                pk=_uuid_value(pk),
-                time_zone=time_zone,
-                use_business_hours=bool(use_business_hours),
-                working_hours=_WORKING_HOURS.from_db_value(hours, None, db),
-            )
+            _staff_hours(_uuid_value(pk), time_zone, use_business_hours, hours, db)
             for pk, time_zone, use_business_hours, hours in cursor.fetchall()
         ]
 
 
-def blocked_and_busy(
-    staff_ids: Sequence[uuid.UUID], reach: Interval, ignoring: uuid.UUID | None = None
-) -> dict[uuid.UUID, list[Interval]]:
-    """Each staff member's time taken within ``reach``: the blocked ranges (buffers included) of
-    live appointments of both origins, except ``ignoring``'s, and the busy intervals read from
-    getStaffAvailability. One statement; each half runs on its (staff, end, start) index, which
-    reads only what ends after ``reach`` starts."""
+def _staff_hours(
+    pk: uuid.UUID, time_zone: str, use_business_hours: Any, hours: Any, db: BaseDatabaseWrapper
+) -> StaffHours:
+    return StaffHours(
+        pk=pk,
+        time_zone=time_zone,
+        use_business_hours=bool(use_business_hours),
+        working_hours=_WORKING_HOURS.from_db_value(hours, None, db),
+    )
+
+
+# Live appointments starting in [%s, %s). An appointment starting in that range blocks part of it
+# (its blocked range holds its start), so the blocked-range condition drops nothing; it lets the
+# (staff, end, start) index do the narrowing.
+_STARTING_IN = """
+    AND r.blocked_end > %s AND r.blocked_start < %s
+    AND a.start >= %s AND a.start < %s AND a.is_active AND NOT a.is_cancelled
+"""
+
+
+class StaffTime(NamedTuple):
+    """What the availability engine reads of a service's staff (``staff_time``)."""
+
+    hours: list[StaffHours]  # the staff members who deliver the service, by id
+    taken: dict[uuid.UUID, list[Interval]]  # each one's blocked ranges and busy intervals
+    starts: dict[uuid.UUID, int]  # each one's live appointments starting in ``starts_within``
+
+
+def staff_time(
+    service: Service,
+    reach: Interval,
+    *,
+    only: uuid.UUID | None = None,
+    ignoring: uuid.UUID | None = None,
+    starts_within: Interval | None = None,
+) -> StaffTime:
+    """Everything the engine reads about ``service``'s staff, in one statement.
+
+    * ``hours``: as ``service_staff_hours``;
+    * ``taken``: each one's time taken within ``reach`` (of ``only``, if given): the blocked ranges
+      (buffers included) of live appointments of both origins, except ``ignoring``'s, and the busy
+      intervals read from getStaffAvailability. Each runs on its (staff, end, start) index, which
+      reads only what ends after ``reach`` starts;
+    * ``starts``: with ``starts_within``, how many live appointments each one (of ``only``) has
+      starting in it, as ``staff_load`` counts them (what auto-assignment spreads bookings by).
+    """
     db = _db()
-    if not staff_ids:
-        return {}
-    staff = [_uuid_param(pk, db) for pk in staff_ids]
+    params: list[Any] = [_uuid_param(service.pk, db), service.business_id]
+    counted = "SELECT id FROM staff"
+    if only is not None:
+        counted += " WHERE id = %s"
+        params.append(_uuid_param(only, db))
     until, since = _moment_param(reach.end, db), _moment_param(reach.start, db)
-    skip = "AND a.id <> %s" if ignoring is not None else ""
-    params = [*staff, until, since, *([_uuid_param(ignoring, db)] if ignoring is not None else []), *staff]
     params += [until, since]
-    sql = f"""
-        SELECT r.staff_member_id, r.blocked_start, r.blocked_end
+    skip = ""
+    if ignoring is not None:
+        skip = "AND a.id <> %s"
+        params.append(_uuid_param(ignoring, db))
+    params += [until, since]
+    load = ""
+    if starts_within is not None:
+        load = f"""
+        UNION ALL
+        SELECT 2, r.staff_member_id, NULL, NULL, NULL, NULL, NULL, COUNT(*)
         FROM bookings_appointmentstaff r JOIN bookings_appointment a ON a.id = r.appointment_id
-        WHERE r.staff_member_id IN ({_placeholders(len(staff))}) AND r.blocked_start < %s
+        WHERE r.staff_member_id IN (SELECT id FROM counted) {_STARTING_IN}
+        GROUP BY r.staff_member_id"""
+        first, last = _moment_param(starts_within.start, db), _moment_param(starts_within.end, db)
+        params += [first, last, first, last]
+    sql = f"""
+        WITH staff AS (
+            SELECT m.id, m.time_zone, m.use_business_hours, m.working_hours
+            FROM bookings_staffmember m
+            JOIN bookings_service_staff_members link ON link.staffmember_id = m.id
+            WHERE link.service_id = %s AND m.is_active AND m.business_id = %s
+        ), counted AS ({counted})
+        SELECT 0, s.id, s.time_zone, s.use_business_hours, s.working_hours, NULL, NULL,
+               CAST(NULL AS BIGINT)  -- PostgreSQL types a UNION's columns from its first parts
+        FROM staff s
+        UNION ALL
+        SELECT 1, r.staff_member_id, NULL, NULL, NULL, r.blocked_start, r.blocked_end, NULL
+        FROM bookings_appointmentstaff r JOIN bookings_appointment a ON a.id = r.appointment_id
+        WHERE r.staff_member_id IN (SELECT id FROM counted) AND r.blocked_start < %s
           AND r.blocked_end > %s AND a.is_active AND NOT a.is_cancelled {skip}
         UNION ALL
-        SELECT b.staff_member_id, b.start, b."end" FROM bookings_staffbusyinterval b
-        WHERE b.staff_member_id IN ({_placeholders(len(staff))}) AND b.start < %s AND b."end" > %s
-    """  # nosec B608  # only "%s" placeholders and a fixed clause are formatted in; values are params
-    taken: dict[uuid.UUID, list[Interval]] = {}
+        SELECT 1, b.staff_member_id, NULL, NULL, NULL, b.start, b."end", NULL
+        FROM bookings_staffbusyinterval b
+        WHERE b.staff_member_id IN (SELECT id FROM counted) AND b.start < %s AND b."end" > %s
+        {load}
+    """  # nosec B608  # only fixed clauses and "%s" placeholders are formatted in; values are params
+    found = StaffTime(hours=[], taken={}, starts={})
     with db.cursor() as cursor:
         cursor.execute(sql, params)
-        for staff_id, start, end in cursor.fetchall():
-            interval = Interval(_moment_value(start), _moment_value(end))
-            taken.setdefault(_uuid_value(staff_id), []).append(interval)
-    return taken
+        for kind, staff_id, time_zone, use_business_hours, hours, start, end, count in cursor.fetchall():
+            staff_id = _uuid_value(staff_id)
+            if kind == 0:
+                found.hours.append(_staff_hours(staff_id, time_zone, use_business_hours, hours, db))
+            elif kind == 1:
+                found.taken.setdefault(staff_id, []).append(
+                    Interval(_moment_value(start), _moment_value(end))
+                )
+            else:
+                found.starts[staff_id] = count
+    found.hours.sort(key=lambda member: member.pk)
+    return found
 
 
 def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -> dict[uuid.UUID, int]:
-    """``selectors.staff_load``: how many live appointments each staff member has starting in
-    ``[start, end)``."""
+    """How many live appointments each staff member has starting in ``[start, end)``."""
     db = _db()
     if not staff_ids:
         return {}
     sql = f"""
         SELECT r.staff_member_id, COUNT(*) FROM bookings_appointmentstaff r
         JOIN bookings_appointment a ON a.id = r.appointment_id
-        WHERE r.staff_member_id IN ({_placeholders(len(staff_ids))})
-          AND r.blocked_end > %s AND r.blocked_start < %s
-          AND a.start >= %s AND a.start < %s AND a.is_active AND NOT a.is_cancelled
+        WHERE r.staff_member_id IN ({_placeholders(len(staff_ids))}) {_STARTING_IN}
         GROUP BY r.staff_member_id
-    """  # nosec B608  # only "%s" placeholders are formatted in; the values go as params
-    # An appointment starting in [start, end) blocks part of that range (its blocked range holds its
-    # start), so the blocked-range condition drops nothing; it lets the index do the narrowing.
+    """  # nosec B608  # only "%s" placeholders and a fixed clause are formatted in; values are params
     since, until = _moment_param(start, db), _moment_param(end, db)
     params = [*(_uuid_param(pk, db) for pk in staff_ids), since, until, since, until]
     with db.cursor() as cursor:

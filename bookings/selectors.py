@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
@@ -196,32 +196,75 @@ def slots_for_service(
     it; an id that is not one of the service's staff gives no slots. ``ignoring`` is an appointment
     whose time counts as free: the one a customer is moving.
     """
+    return _slots(service, Interval(start, end), now, staff_id, ignoring, day=None)[0]
+
+
+def slot_check(
+    *,
+    service: Service,
+    start: datetime,
+    now: datetime,
+    staff_id: uuid.UUID | str | None = None,
+    ignoring: uuid.UUID | None = None,
+) -> tuple[Slot | None, dict[uuid.UUID, int]]:
+    """The slot ``slots_for_service`` offers at exactly ``start`` (None if it offers none), and how
+    many live appointments each of the service's staff members has starting that day in business
+    time: what auto-assignment spreads bookings by. What a booking or a move re-checks, read
+    together (one statement, unless the service is a group service)."""
+    zone = service.business.zone
+    day = start.astimezone(zone).date()
+    day_reach = Interval(
+        datetime.combine(day, time(0), tzinfo=zone),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+    )
+    window = Interval(start, start + timedelta(minutes=1))
+    offered, load = _slots(service, window, now, staff_id, ignoring, day=day_reach)
+    return next((slot for slot in offered if slot.start == start), None), load
+
+
+def _slots(
+    service: Service,
+    window: Interval,
+    now: datetime,
+    staff_id: uuid.UUID | str | None,
+    ignoring: uuid.UUID | None,
+    *,
+    day: Interval | None,
+) -> tuple[tuple[Slot, ...], dict[uuid.UUID, int]]:
+    """The slots starting in ``window``, and with ``day`` each staff member's appointments starting in it."""
     business = service.business
     if not (service.is_active and business.is_active):
-        return ()
+        return (), {}
     chosen = _staff_uuid(staff_id)
     if staff_id is not None and chosen is None:
-        return ()
+        return (), {}
     business_rules = _business_rules(business)
-    members = queries.service_staff_hours(service)
-    service_rules = _service_rules(service, tuple(member.pk for member in members))
-    staff_ids = service_rules.staff_ids
-    if chosen is not None and effective_policy(service_rules, business_rules).allow_staff_selection:
-        staff_ids = tuple(pk for pk in staff_ids if pk == chosen)
+    allowed = effective_policy(_service_rules(service, ()), business_rules).allow_staff_selection
+    only = chosen if chosen is not None and allowed else None
     # A slot starting in the window blocks from ``pre_buffer`` before it to ``post_buffer`` after
     # its end: appointments whose blocked range touches that reach are all that can matter.
-    reach = Interval(start - service.pre_buffer, end + service.default_duration + service.post_buffer)
-    busy, group_bookings = _busy_time(service, staff_ids, reach, ignoring)
-    return free_slots(
+    reach = Interval(
+        window.start - service.pre_buffer, window.end + service.default_duration + service.post_buffer
+    )
+    if service.is_group:
+        members = queries.service_staff_hours(service)
+        staff_ids = tuple(member.pk for member in members if only is None or member.pk == only)
+        busy, group_bookings = _group_busy_time(service, staff_ids, reach, ignoring)
+        load = queries.staff_load(staff_ids, day.start, day.end) if day is not None else {}
+    else:  # the hot path (a month over many staff, each booking's re-check): one statement
+        found = queries.staff_time(service, reach, only=only, ignoring=ignoring, starts_within=day)
+        members, busy, load, group_bookings = found.hours, found.taken, found.starts, []
+    slots = free_slots(
         business=business_rules,
-        service=service_rules,
+        service=_service_rules(service, tuple(member.pk for member in members)),
         staff=[_staff_rules(member, business_rules.zone) for member in members],
         busy=busy,
         now=now,
-        window=Interval(start, end),
+        window=window,
         group_bookings=group_bookings,
         chosen_staff_id=chosen,
     )
+    return slots, load
 
 
 def scheduling_policy(service: Service) -> SchedulingPolicy:
@@ -274,7 +317,7 @@ def _staff_rules(member: StaffMember, business_zone: ZoneInfo) -> StaffRules:
     )
 
 
-def _busy_time(
+def _group_busy_time(
     service: Service, staff_ids: Sequence[uuid.UUID], reach: Interval, ignoring: uuid.UUID | None = None
 ) -> tuple[dict[uuid.UUID, list[Interval]], list[GroupBooking]]:
     """Each staff member's blocked ranges overlapping ``reach``, and this group service's sessions.
@@ -286,8 +329,6 @@ def _busy_time(
     """
     if not staff_ids:
         return {}, []
-    if not service.is_group:  # the hot path (a month over many staff, each booking's re-check)
-        return queries.blocked_and_busy(staff_ids, reach, ignoring), []
     blocking = AppointmentStaff.objects.live().filter(
         staff_member_id__in=staff_ids,
         blocked_start__lt=reach.end,
@@ -338,12 +379,6 @@ def _busy_time(
         for appointment_id, staff_id, blocked_start, blocked_end, start, end in sessions
     ]
     return busy, group_bookings
-
-
-def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -> dict[uuid.UUID, int]:
-    """How many live appointments each staff member has starting in ``[start, end)``: what
-    auto-assignment spreads bookings by."""
-    return queries.staff_load(staff_ids, start, end)
 
 
 def group_sessions_at(

@@ -8,7 +8,7 @@ it could not have received as a booking.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
@@ -22,7 +22,6 @@ from .booking import (
     nearby_slots,
     place_booking,
     remove_customer,
-    staff_load_on_day,
     update_appointment,
 )
 from .exceptions import BookingNotChangeable, OutsideLeadTime, SlotUnavailable
@@ -109,15 +108,12 @@ def _locked(row: AppointmentCustomer) -> AppointmentCustomer:
 def _move_in_place(row: AppointmentCustomer, *, start: datetime, now: datetime) -> AppointmentCustomer:
     appointment = row.appointment
     service = appointment.service
-    offered = selectors.slots_for_service(
-        service=service, start=start, end=start + timedelta(minutes=1), now=now, ignoring=appointment.pk
-    )
-    slot = next((slot for slot in offered if slot.start == start), None)
+    slot, load = selectors.slot_check(service=service, start=start, now=now, ignoring=appointment.pk)
     if slot is None:
         raise SlotUnavailable(nearby=nearby_slots(service=service, start=start, now=now))
     current = [staff_row.staff_member_id for staff_row in appointment.staff_rows.all()]
     keeping = [staff_id for staff_id in current if staff_id in slot.staff_ids]
-    staff_id = keeping[0] if keeping else auto_assign(slot, staff_load_on_day(service, slot))
+    staff_id = keeping[0] if keeping else auto_assign(slot, load)
     with transaction.atomic():  # a savepoint: the exclusion constraint may refuse the new range
         update_appointment(
             appointment,

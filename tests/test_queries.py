@@ -175,7 +175,7 @@ def test_staff_hours_are_the_active_members_of_the_business_who_deliver_it(busin
     assert by_id[ann.pk].use_business_hours == ann.use_business_hours
 
 
-# --- blocked_and_busy ------------------------------------------------------------------------------
+# --- staff_time ------------------------------------------------------------------------------------
 
 
 def by_start(interval: Interval) -> tuple:
@@ -216,7 +216,7 @@ def test_taken_time_is_live_appointments_of_both_origins_and_busy_intervals(busi
     )
     reach = Interval(NOON - HOUR, NOON + 5 * HOUR)
 
-    found = queries.blocked_and_busy([ann.pk, bob.pk], reach)
+    found = queries.staff_time(service, reach).taken
 
     assert {
         staff_id: sorted(intervals, key=by_start) for staff_id, intervals in found.items()
@@ -235,15 +235,50 @@ def test_the_appointment_being_moved_does_not_take_its_own_time(business, ann):
     appointment(service, [ann], NOON + HOUR)
     reach = Interval(NOON, NOON + 3 * HOUR)
 
-    found = queries.blocked_and_busy([ann.pk], reach, ignoring=moving.pk)
+    found = queries.staff_time(service, reach, ignoring=moving.pk).taken
 
     assert found == orm_blocked_and_busy([ann.pk], reach, ignoring=moving.pk)
     assert found == {ann.pk: [Interval(NOON + HOUR, NOON + 2 * HOUR)]}
 
 
-def test_no_staff_take_no_time_and_no_query(django_assert_num_queries):
-    with django_assert_num_queries(0):
-        assert queries.blocked_and_busy([], Interval(NOON, NOON + HOUR)) == {}
+def test_staff_time_comes_with_the_hours_of_the_staff_who_deliver_the_service(
+    business, ann, bob, django_assert_num_queries
+):
+    outsider = StaffMemberFactory()
+    retired = StaffMemberFactory(business=business, is_active=False)
+    service = service_of(business, [ann, bob, outsider, retired])
+    appointment(service, [retired], NOON)
+
+    with django_assert_num_queries(1):
+        found = queries.staff_time(service, Interval(NOON - HOUR, NOON + HOUR))
+
+    assert found.hours == queries.service_staff_hours(service)
+    assert [member.pk for member in found.hours] == sorted([ann.pk, bob.pk])
+    assert found.taken == {}  # the retired member's appointment is not the service's staff's time
+    assert found.starts == {}
+
+
+def test_only_the_chosen_staff_members_time_is_read(business, ann, bob):
+    service = service_of(business, [ann, bob])
+    appointment(service, [ann], NOON)
+    appointment(service, [bob], NOON)
+    reach = Interval(NOON - HOUR, NOON + 2 * HOUR)
+
+    found = queries.staff_time(service, reach, only=bob.pk, starts_within=reach)
+
+    assert [member.pk for member in found.hours] == sorted([ann.pk, bob.pk])
+    assert found.taken == orm_blocked_and_busy([bob.pk], reach) == {bob.pk: [Interval(NOON, NOON + HOUR)]}
+    assert found.starts == {bob.pk: 1}
+
+
+def test_a_service_nobody_delivers_has_no_staff_time(business):
+    service = service_of(business, [])
+
+    found = queries.staff_time(
+        service, Interval(NOON, NOON + HOUR), starts_within=Interval(NOON, NOON + HOUR)
+    )
+
+    assert found == queries.StaffTime(hours=[], taken={}, starts={})
 
 
 # --- staff_load ------------------------------------------------------------------------------------
@@ -260,6 +295,9 @@ def test_staff_load_counts_live_appointments_starting_in_the_window(business, an
     window = (NOON, NOON + 8 * HOUR)
 
     found = queries.staff_load([ann.pk, bob.pk], *window)
+    read_with_the_time = queries.staff_time(
+        service, Interval(NOON, NOON + HOUR), starts_within=Interval(*window)
+    )
 
     expected = dict(
         AppointmentStaff.objects.live()
@@ -272,7 +310,7 @@ def test_staff_load_counts_live_appointments_starting_in_the_window(business, an
         .annotate(count=Count("id"))
         .values_list("staff_member_id", "count")
     )
-    assert found == expected == {ann.pk: 2, bob.pk: 1}
+    assert found == read_with_the_time.starts == expected == {ann.pk: 2, bob.pk: 1}
 
 
 # --- customers and booking keys --------------------------------------------------------------------
