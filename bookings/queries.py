@@ -111,23 +111,29 @@ def _loader(model: type[models.Model], db: BaseDatabaseWrapper) -> _Loader:
     return _loaders[key]
 
 
+# The service at /book/<slug>/<service_id>/, if customers may book it: active, not hidden, delivered
+# by an active staff member of its business, in an active published business.
+_BOOKABLE_AT = """
+    WHERE s.id = %s AND b.slug = %s AND b.is_active AND b.is_published
+      AND s.is_active AND NOT s.is_hidden_from_customers
+      AND EXISTS (
+        SELECT 1 FROM bookings_service_staff_members link
+        JOIN bookings_staffmember m ON m.id = link.staffmember_id
+        WHERE link.service_id = s.id AND m.is_active AND m.business_id = s.business_id
+      )
+"""
+
+
 def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
     """``selectors.bookable_service_at``: the service at ``/book/<slug>/<service_id>/`` with its
-    business loaded, if customers may book it (active, not hidden, delivered by an active staff
-    member of its business, in an active published business). One statement for both rows."""
+    business loaded, if customers may book it. One statement for both rows."""
     db = _db()
     services, businesses = _loader(Service, db), _loader(Business, db)
     sql = f"""
         SELECT {services.columns("s", db)}, {businesses.columns("b", db)}
         FROM bookings_service s JOIN bookings_business b ON b.id = s.business_id
-        WHERE s.id = %s AND b.slug = %s AND b.is_active AND b.is_published
-          AND s.is_active AND NOT s.is_hidden_from_customers
-          AND EXISTS (
-            SELECT 1 FROM bookings_service_staff_members link
-            JOIN bookings_staffmember m ON m.id = link.staffmember_id
-            WHERE link.service_id = s.id AND m.is_active AND m.business_id = s.business_id
-          )
-    """  # nosec B608  # only model column names and "%s" placeholders are formatted in
+        {_BOOKABLE_AT}
+    """  # nosec B608  # only model column names and a fixed clause are formatted in
     with db.cursor() as cursor:
         cursor.execute(sql, [_uuid_param(service_id, db), slug])
         row = cursor.fetchone()
@@ -136,6 +142,44 @@ def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
     service = services.load(row[: services.width], db)
     service.business = businesses.load(row[services.width :], db)
     return service
+
+
+def bookable_service_with_questions(
+    slug: str, service_id: uuid.UUID
+) -> tuple[Service, list[ServiceQuestion]] | None:
+    """``bookable_service_at`` and ``service_questions`` together (the details page needs both):
+    one statement, a row per question (one with none if it asks none)."""
+    db = _db()
+    services, businesses = _loader(Service, db), _loader(Business, db)
+    assignments, questions = _loader(ServiceQuestion, db), _loader(CustomQuestion, db)
+    sql = f"""
+        SELECT {services.columns("s", db)}, {businesses.columns("b", db)},
+               {assignments.columns("sq", db)}, {questions.columns("q", db)}
+        FROM bookings_service s JOIN bookings_business b ON b.id = s.business_id
+        LEFT JOIN (
+            bookings_servicequestion sq
+            JOIN bookings_customquestion q ON q.id = sq.question_id AND q.is_active
+        ) ON sq.service_id = s.id AND q.business_id = s.business_id
+        {_BOOKABLE_AT}
+        ORDER BY sq.position, sq.id
+    """  # nosec B608  # only model column names and a fixed clause are formatted in
+    with db.cursor() as cursor:
+        cursor.execute(sql, [_uuid_param(service_id, db), slug])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    business_end = services.width + businesses.width
+    question_end = business_end + assignments.width
+    service = services.load(rows[0][: services.width], db)
+    service.business = businesses.load(rows[0][services.width : business_end], db)
+    asked = []
+    for row in rows:
+        if row[business_end] is None:  # no question: the service's only row
+            continue
+        assignment = assignments.load(row[business_end:question_end], db)
+        assignment.question = questions.load(row[question_end:], db)
+        asked.append(assignment)
+    return service, asked
 
 
 def service_questions(service: Service) -> list[ServiceQuestion]:

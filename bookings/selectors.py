@@ -442,6 +442,16 @@ def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
     return queries.bookable_service_at(slug, service_id)
 
 
+def bookable_service_with_questions(
+    slug: str, service_id: uuid.UUID
+) -> tuple[Service, list[ServiceQuestion]] | None:
+    """``bookable_service_at`` and the questions the service asks (``service_questions``), read
+    together: what the details page and its booking POST start from."""
+    if not is_storable(slug):
+        return None
+    return queries.bookable_service_with_questions(slug, service_id)
+
+
 def service_staff(service: Service) -> list[StaffMember]:
     """The staff members who deliver ``service``, by name: the staff choice on its page."""
     return list(

@@ -333,3 +333,37 @@ def test_a_booking_is_found_by_its_form_key(business, ann):
 
     assert queries.booking_by_request_key("k" * 32) == row
     assert queries.booking_by_request_key("unknown") is None
+
+
+# --- bookable_service_with_questions --------------------------------------------------------------
+
+
+def test_the_service_comes_with_its_questions_in_one_statement(business, ann, django_assert_num_queries):
+    service = service_of(business, [ann])
+    first, second = CustomQuestionFactory(business=business), CustomQuestionFactory(business=business)
+    retired = CustomQuestionFactory(business=business, is_active=False)
+    ServiceQuestion.objects.create(service=service, question=second, position=2, is_required=True)
+    ServiceQuestion.objects.create(service=service, question=first, position=1)
+    ServiceQuestion.objects.create(service=service, question=retired, position=0)
+
+    with django_assert_num_queries(1):
+        found, asked = queries.bookable_service_with_questions("salon", service.pk)
+        assert found.business.display_name == business.display_name
+        assert [assignment.question.display_name for assignment in asked] == [
+            first.display_name,
+            second.display_name,
+        ]
+
+    assert found == queries.bookable_service_at("salon", service.pk)
+    assert [(a.pk, a.question_id, a.is_required) for a in asked] == [
+        (a.pk, a.question_id, a.is_required) for a in queries.service_questions(service)
+    ]
+
+
+def test_a_service_without_questions_or_not_bookable(business, ann):
+    service = service_of(business, [ann])
+    hidden = service_of(business, [ann], is_hidden_from_customers=True)
+
+    assert queries.bookable_service_with_questions("salon", service.pk) == (service, [])
+    assert queries.bookable_service_with_questions("salon", hidden.pk) is None
+    assert queries.bookable_service_with_questions("elsewhere", service.pk) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date, timedelta
+from typing import NoReturn
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from ..display import customer_zone, local_window, slot_value, slots_by_day, wee
 from ..exceptions import InvalidAnswers, InvalidBooking, SlotUnavailable
 from ..forms import BookingForm, SlotPickerForm, SlotQueryForm, time_zone_choices
 from ..manage_links import manage_token
-from ..models import Business, Service
+from ..models import Business, Service, ServiceQuestion
 from ..rate_limits import limit_booking_posts
 from .common import booking_context, local_slots, parse_slot
 
@@ -42,10 +43,22 @@ def _service_or_404(slug: str, service_id: uuid.UUID) -> Service:
     """The bookable service with its business (``service.business``), or 404."""
     service = selectors.bookable_service_at(slug, service_id)
     if service is None:
-        if selectors.bookable_business(slug) is None:
-            raise Http404("No booking page here.")
-        raise Http404("This service cannot be booked here.")
+        _not_bookable(slug)
     return service
+
+
+def _service_and_questions_or_404(slug: str, service_id: uuid.UUID) -> tuple[Service, list[ServiceQuestion]]:
+    """``_service_or_404`` and the questions the service asks."""
+    found = selectors.bookable_service_with_questions(slug, service_id)
+    if found is None:
+        _not_bookable(slug)
+    return found
+
+
+def _not_bookable(slug: str) -> NoReturn:
+    if selectors.bookable_business(slug) is None:
+        raise Http404("No booking page here.")
+    raise Http404("This service cannot be booked here.")
 
 
 @require_GET
@@ -155,9 +168,8 @@ def slots_json(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpRe
 @limit_booking_posts
 def details_page(request: HttpRequest, slug: str, service_id: uuid.UUID) -> HttpResponse:
     """Who is booking and their answers, for the slot picked; on submit, the booking itself."""
-    service = _service_or_404(slug, service_id)
+    service, questions = _service_and_questions_or_404(slug, service_id)
     business = service.business
-    questions = selectors.service_questions(service)
     user = request.user if request.user.is_authenticated else None
     data = request.POST if request.method == "POST" else None
     form = BookingForm(
