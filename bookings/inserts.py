@@ -81,9 +81,12 @@ class _Insert:
         found = {}
         for index, field in enumerate(self.fields):
             if field.is_relation and getattr(instance, field.attname) is None and field.is_cached(instance):
-                target = earlier.get(id(field.get_cached_value(instance)))
+                related = field.get_cached_value(instance)
+                target = earlier.get(id(related))
                 if target is not None and plans[target].pk_from_database:
                     found[index] = target
+                elif related is not None:
+                    _refuse_unsaved(instance, field)
         return found
 
     def adopt(self, instance: models.Model, key: Any, db: BaseDatabaseWrapper) -> None:
@@ -121,8 +124,13 @@ def insert_all(*instances: models.Model) -> None:
     """
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: ``django.db.connection`` is a proxy
     plans = [_insert_of(type(instance), db) for instance in instances]
+    earlier = {id(instance): index for index, instance in enumerate(instances)}
+    # Which columns take an earlier row's key; an unsaved row outside the call is refused first.
+    pointers = [
+        plan.pointers(instance, earlier, plans) for instance, plan in zip(instances, plans, strict=True)
+    ]
     if db.vendor == "postgresql" and len(instances) > 1:
-        _insert_together(instances, plans, db)
+        _insert_together(instances, plans, pointers, db)
         return
     for instance, plan in zip(instances, plans, strict=True):
         _fill_pointers(instance)
@@ -142,22 +150,31 @@ def _fill_pointers(instance: models.Model) -> None:
     for field in instance._meta.concrete_fields:
         if field.is_relation and getattr(instance, field.attname) is None and field.is_cached(instance):
             related = field.get_cached_value(instance)
-            if related is not None and related.pk is not None:
+            if related is not None:
+                if related.pk is None:
+                    _refuse_unsaved(instance, field)
                 setattr(instance, field.attname, related.pk)
+
+
+def _refuse_unsaved(instance: models.Model, field: models.Field) -> None:
+    """As ``save()`` does: a row pointing at nothing stored would lose the link (or fail later)."""
+    raise ValueError(
+        f"{type(instance).__name__}.{field.name} is an unsaved {field.related_model.__name__} "
+        "that is not stored before it in the same call"
+    )
 
 
 _together: dict[tuple[Any, ...], str] = {}
 
 
 def _insert_together(
-    instances: tuple[models.Model, ...], plans: list[_Insert], db: BaseDatabaseWrapper
+    instances: tuple[models.Model, ...],
+    plans: list[_Insert],
+    pointers: list[dict[int, int]],
+    db: BaseDatabaseWrapper,
 ) -> None:
     """One ``WITH r0 AS (INSERT ... RETURNING id), r1 AS (INSERT ...) SELECT (SELECT id FROM r0)``
     statement for all the rows; the database-made keys come back as one row."""
-    earlier = {id(instance): index for index, instance in enumerate(instances)}
-    pointers = [
-        plan.pointers(instance, earlier, plans) for instance, plan in zip(instances, plans, strict=True)
-    ]
     shape = tuple(
         (type(instance), tuple(sorted(found.items())))
         for instance, found in zip(instances, pointers, strict=True)

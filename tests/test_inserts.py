@@ -213,3 +213,17 @@ def test_psycopg_keeps_the_booking_statement_parsed():
 
     assert len(statement) <= psycopg_queries.MAX_CACHED_STATEMENT_LENGTH
     assert statement.count("%s") <= psycopg_queries.MAX_CACHED_STATEMENT_PARAMS
+
+
+def test_a_row_pointing_at_an_unsaved_row_stored_elsewhere_is_refused(appointment):
+    """As ``save()`` refuses it: the link would be lost."""
+    unsaved = AppointmentCustomer(appointment=appointment, name="Ana")
+    confirmation = Notice(kind=NoticeKind.CONFIRMATION, appointment=appointment, row=unsaved, due_at=NOON)
+    other = AppointmentCustomer(appointment=appointment, name="Bea")
+
+    with pytest.raises(ValueError, match="unsaved AppointmentCustomer"):
+        insert_all(other, confirmation)
+    with pytest.raises(ValueError, match="unsaved AppointmentCustomer"):
+        insert(confirmation)
+
+    assert other._state.adding and not AppointmentCustomer.objects.exists()  # nothing was written
