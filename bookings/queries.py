@@ -301,7 +301,7 @@ def staff_time(
         SELECT 2, r.staff_member_id, NULL, NULL, NULL, NULL, NULL, COUNT(*)
         FROM bookings_appointmentstaff r JOIN bookings_appointment a ON a.id = r.appointment_id
         WHERE r.staff_member_id IN (SELECT id FROM counted) {_STARTING_IN}
-        GROUP BY r.staff_member_id"""
+        GROUP BY r.staff_member_id"""  # nosec B608  # a fixed clause; the values are params
         first, last = _moment_param(starts_within.start, db), _moment_param(starts_within.end, db)
         params += [first, last, first, last]
     sql = f"""
