@@ -132,6 +132,20 @@ class ScheduleLayout:
     def longest_day(self) -> int:
         return max((day.length for day in self.days), default=1440)
 
+    @property
+    def axis(self) -> tuple[HourMark, ...]:
+        """The hour labels down the left-hand side: those of the first day of ordinary length, so
+        a week with a clock change keeps its usual labels; a day view of a clock-change day (no
+        ordinary day) takes that day's own, skipped or repeated hour included."""
+        ordinary = next((day for day in self.days if day.length == 1440), None)
+        chosen = ordinary or (self.days[0] if self.days else None)
+        return chosen.hours if chosen is not None else ()
+
+    def labels_own_hours(self, day: DayColumn) -> bool:
+        """Whether ``day``'s hour lines fall elsewhere than the axis's labels (a clock-change day
+        in a week), so that the column must carry its own labels."""
+        return day.hours != self.axis
+
 
 # --- Navigation ----------------------------------------------------------------------------------------
 

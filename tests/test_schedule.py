@@ -142,6 +142,27 @@ def test_the_day_the_clocks_go_back_is_25_hours_and_the_repeated_hour_is_drawn_t
     assert [block.lanes for block in day.blocks] == [1, 1]
 
 
+def test_a_week_across_a_clock_change_keeps_its_usual_axis_and_the_short_day_labels_its_own_hours():
+    week = lay_out(WEEK, date(2026, 3, 23), LONDON, now=NOW, appointments=[])
+    spring = week.days[6]  # Sunday 29 March
+
+    assert [(mark.minute, mark.label) for mark in week.axis] == [(h * 60, f"{h:02d}:00") for h in range(24)]
+    assert [week.labels_own_hours(day) for day in week.days] == [False] * 6 + [True]
+    assert [(mark.minute, mark.label) for mark in spring.hours][1:3] == [(60, "02:00"), (120, "03:00")]
+
+
+def test_the_day_view_of_a_clock_change_day_labels_the_axis_with_that_day_s_hours():
+    autumn = lay_out(DAY, date(2026, 10, 25), LONDON, now=NOW, appointments=[])
+
+    assert [(mark.minute, mark.label) for mark in autumn.axis][:4] == [
+        (0, "00:00"),
+        (60, "01:00"),
+        (120, "01:00"),
+        (180, "02:00"),
+    ]
+    assert len(autumn.axis) == 25 and not autumn.labels_own_hours(autumn.days[0])
+
+
 def test_a_week_takes_whole_local_days_so_its_window_is_an_hour_short_across_spring_forward():
     start, end = schedule_window(WEEK, date(2026, 3, 23), LONDON)
 

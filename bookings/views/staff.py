@@ -129,7 +129,10 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
         "view": view,
         "first_day": first_day,
         "last_day": layout.days[-1].date,
-        "columns": [(day, _schedule_url(business, schedule.DAY, day.date)) for day in layout.days],
+        "columns": [
+            (day, _schedule_url(business, schedule.DAY, day.date), layout.labels_own_hours(day))
+            for day in layout.days
+        ],
         "previous_url": _schedule_url(business, view, previous),
         "next_url": _schedule_url(business, view, following),
         "today_url": _schedule_url(business, view, today),
@@ -140,7 +143,6 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
         "week_url": _schedule_url(business, schedule.WEEK, first_day),
         "feed": feed,
         "new_feed_url": new_feed_url,
-        "hour_labels": [f"{hour:02d}:00" for hour in range(24)],
     }
     return render(request, "staff/schedule.html", context, status=status)
 

@@ -141,6 +141,20 @@ def test_the_day_view_shows_one_day_with_working_hours_and_links_either_side(cli
     assert "date=2030-05-05" in page and "date=2030-05-07" in page
 
 
+def test_a_clock_change_day_s_hours_are_labelled_where_its_lines_are(client, shop):
+    client.force_login(staff_user(shop.ann, "ann"))  # Europe/London
+
+    day = client.get("/staff/?view=day&date=2030-10-27").content.decode()  # clocks go back
+    week = client.get("/staff/?view=week&date=2030-10-21").content.decode()
+
+    assert '<span style="--top: 60">01:00</span><span style="--top: 120">01:00</span>' in day
+    assert '<span style="--top: 180">02:00</span>' in day and 'class="hour-label"' not in day
+    assert '<span style="--top: 120">02:00</span>' in week  # the week's axis: an ordinary day
+    # The 25-hour Sunday carries its own labels, at its own lines.
+    assert 'style="--top: 180"><span class="hour-label">02:00</span>' in week
+    assert week.count('class="hour-label"') == 25
+
+
 def test_the_week_page_costs_the_same_few_queries_however_full_it_is(
     client, shop, django_assert_max_num_queries
 ):
