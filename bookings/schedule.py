@@ -51,6 +51,7 @@ class BusyEntry:
     start: datetime
     end: datetime
     status: str = "busy"
+    staff: str = ""  # whose time it is, named on a page that shows the whole business
 
 
 # --- Output --------------------------------------------------------------------------------------------

@@ -56,7 +56,8 @@ def schedule_entries(
     end: datetime,
 ) -> tuple[list[AppointmentEntry], list[BusyEntry]]:
     """The live appointments of ``business`` in ``[start, end)`` that ``scope`` shows, and the
-    member's own busy time there, as the values ``schedule.lay_out`` takes."""
+    busy time there (everyone's, named, when ``scope`` shows the whole business; else the member's
+    own), as the values ``schedule.lay_out`` takes."""
     appointments = _with_people(
         visible_appointments(scope)
         .live()
@@ -64,14 +65,19 @@ def schedule_entries(
         .overlapping(start - BUFFER_REACH, end + BUFFER_REACH)
     ).order_by("start", "pk")
     entries = [appointment_entry(appointment, member.pk if member else None) for appointment in appointments]
-    busy: list[BusyEntry] = []
-    if member is not None:
-        busy = [
-            BusyEntry(interval.start, interval.end, interval.status)
-            for interval in StaffBusyInterval.objects.filter(
-                staff_member=member, start__lt=end, end__gt=start
-            ).order_by("start")
-        ]
+    intervals = StaffBusyInterval.objects.filter(start__lt=end, end__gt=start)
+    if scope.everything or business.pk in scope.business_ids:
+        intervals = intervals.filter(staff_member__business=business, staff_member__is_active=True)
+    elif member is not None:
+        intervals = intervals.filter(staff_member=member)
+    else:
+        intervals = intervals.none()
+    busy = [
+        BusyEntry(interval.start, interval.end, interval.status, interval.staff_member.display_name)
+        for interval in intervals.select_related("staff_member").order_by(
+            "start", "staff_member__display_name"
+        )
+    ]
     return entries, busy
 
 

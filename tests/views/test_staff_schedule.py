@@ -96,6 +96,33 @@ def test_other_roles_see_only_their_own(client, shop, role):
     assert "Shave" not in client.get(WEEK_OF_MONDAY).content.decode()
 
 
+def test_the_whole_business_view_shows_everyone_s_busy_time_with_their_names(client, shop):
+    shop.vic.role = StaffRole.ADMINISTRATOR
+    shop.vic.save()
+    busy(shop.ann, MONDAY + timedelta(hours=3))
+    busy(shop.bob, MONDAY + timedelta(hours=5))
+    busy(StaffMemberFactory(display_name="Zed Elsewhere"), MONDAY)  # another business's member
+    client.force_login(staff_user(shop.vic, "vic"))
+
+    page = client.get("/staff/?view=day&date=2030-05-06").content.decode()
+
+    assert page.count('class="block block-busy') == 2
+    assert '<span class="block-people">Ann Archer</span>' in page
+    assert '<span class="block-people">Bob Baker</span>' in page
+    assert "Zed Elsewhere" not in page
+
+
+def test_a_team_member_sees_only_their_own_busy_time(client, shop):
+    busy(shop.ann, MONDAY + timedelta(hours=3))
+    busy(shop.bob, MONDAY + timedelta(hours=5))
+    client.force_login(staff_user(shop.ann, "ann"))
+
+    page = client.get("/staff/?view=day&date=2030-05-06").content.decode()
+
+    assert page.count('class="block block-busy') == 1
+    assert "Bob Baker" not in page
+
+
 def test_a_viewer_elsewhere_does_not_see_this_business(client, shop):
     elsewhere = StaffMemberFactory(
         business=BusinessFactory(slug="elsewhere"), email_address="ann@salon.example", role=StaffRole.VIEWER
