@@ -78,9 +78,13 @@ class ScheduleScope:
     business_ids: frozenset = frozenset()
     staff_ids: frozenset = frozenset()
 
+    def sees_whole(self, business_id) -> bool:
+        """Does the holder see all of ``business_id``'s schedule (every staff member's)?"""
+        return self.everything or business_id in self.business_ids
+
     def allows(self, business_id, staff_ids: Iterable) -> bool:
         """May the holder see an appointment of ``business_id`` whose staff are ``staff_ids``?"""
-        if self.everything or business_id in self.business_ids:
+        if self.sees_whole(business_id):
             return True
         return any(staff_id in self.staff_ids for staff_id in staff_ids)
 

@@ -28,6 +28,7 @@ from .models import (
     AppointmentStaff,
     Business,
     Customer,
+    Notice,
     OutboxKind,
     OutboxTarget,
     Service,
@@ -452,8 +453,13 @@ def _book(
     # No full_clean: every value comes from the service's checked definition and a slot the engine
     # just offered, and the database holds the constraints.
     row = _customer_row(appointment, customer)
-    _insert_appointment(appointment, [staff_id], row, *(notices.for_booking(row, now=now) if confirm else ()))
+    _insert_appointment(appointment, [staff_id], row, *_notices(row, now=now, confirm=confirm))
     return row
+
+
+def _notices(row: AppointmentCustomer, *, now: datetime, confirm: bool) -> list[Notice]:
+    """The new booking's confirmation and reminders, unsaved (none when ``confirm`` is off)."""
+    return notices.for_booking(row, now=now) if confirm else []
 
 
 def _join_open_session(
@@ -476,7 +482,7 @@ def _join_open_session(
         joining = replace(slot, staff_ids=tuple(sorted(open_sessions, key=str)))
         session = open_sessions[auto_assign(joining, load)]
         row = _customer_row(session, customer)
-        inserts.insert_all(row, *(notices.for_booking(row, now=now) if confirm else ()))
+        inserts.insert_all(row, *_notices(row, now=now, confirm=confirm))
         session.save(update_fields=["last_updated_date_time"])
         _record(session, OutboxKind.UPDATE, changed=["customers"])
         return row

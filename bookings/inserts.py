@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from .raw_sql import PerModel, connection
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -99,14 +101,7 @@ class _Insert:
         instance._state.db = db.alias
 
 
-_inserts: dict[tuple[type[models.Model], str], _Insert] = {}
-
-
-def _insert_of(model: type[models.Model], db: BaseDatabaseWrapper) -> _Insert:
-    key = (model, db.vendor)
-    if key not in _inserts:
-        _inserts[key] = _Insert(model, db)
-    return _inserts[key]
+_insert_of = PerModel(_Insert)
 
 
 def insert(instance: ModelT) -> ModelT:
@@ -122,7 +117,7 @@ def insert_all(*instances: models.Model) -> None:
     An instance may point at an earlier one whose key the database makes (its foreign key set to
     that unsaved instance); the key is filled in once the earlier row has it.
     """
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: ``django.db.connection`` is a proxy
+    db = connection()
     plans = [_insert_of(type(instance), db) for instance in instances]
     earlier = {id(instance): index for index, instance in enumerate(instances)}
     # Which columns take an earlier row's key; an unsaved row outside the call is refused first.

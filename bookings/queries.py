@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.dateparse import parse_datetime
 
@@ -30,15 +30,10 @@ from .models import (
     ServiceQuestion,
     StaffMember,
 )
+from .raw_sql import PerModel, connection
 from .values import WorkHours
 
 _UUID = models.UUIDField()
-
-
-def _db() -> BaseDatabaseWrapper:
-    """The connection itself, not ``django.db.connection``: that proxy finds it again (in a
-    context-local store) on every attribute read, dozens of times per booking."""
-    return connections[DEFAULT_DB_ALIAS]
 
 
 def _uuid_param(value: uuid.UUID, db: BaseDatabaseWrapper) -> Any:
@@ -101,14 +96,7 @@ class _Loader:
         return self.model.from_db(db.alias, None, values)
 
 
-_loaders: dict[tuple[type[models.Model], str], _Loader] = {}
-
-
-def _loader(model: type[models.Model], db: BaseDatabaseWrapper) -> _Loader:
-    key = (model, db.vendor)
-    if key not in _loaders:
-        _loaders[key] = _Loader(model, db)
-    return _loaders[key]
+_loader = PerModel(_Loader)
 
 
 # The service at /book/<slug>/<service_id>/, if customers may book it: active, not hidden, delivered
@@ -127,7 +115,7 @@ _BOOKABLE_AT = """
 def bookable_service_at(slug: str, service_id: uuid.UUID) -> Service | None:
     """``selectors.bookable_service_at``: the service at ``/book/<slug>/<service_id>/`` with its
     business loaded, if customers may book it. One statement for both rows."""
-    db = _db()
+    db = connection()
     services, businesses = _loader(Service, db), _loader(Business, db)
     sql = f"""
         SELECT {services.columns("s", db)}, {businesses.columns("b", db)}
@@ -149,7 +137,7 @@ def bookable_service_with_questions(
 ) -> tuple[Service, list[ServiceQuestion]] | None:
     """``bookable_service_at`` and ``service_questions`` together (the details page needs both):
     one statement, a row per question (one with none if it asks none)."""
-    db = _db()
+    db = connection()
     services, businesses = _loader(Service, db), _loader(Business, db)
     assignments, questions = _loader(ServiceQuestion, db), _loader(CustomQuestion, db)
     sql = f"""
@@ -185,7 +173,7 @@ def bookable_service_with_questions(
 def service_questions(service: Service) -> list[ServiceQuestion]:
     """``selectors.service_questions``: the questions ``service`` asks (active ones of its own
     business), in their order, each with its ``question`` loaded. One statement for both."""
-    db = _db()
+    db = connection()
     assignments, questions = _loader(ServiceQuestion, db), _loader(CustomQuestion, db)
     sql = f"""
         SELECT {assignments.columns("sq", db)}, {questions.columns("q", db)}
@@ -217,7 +205,7 @@ _WORKING_HOURS = StaffMember._meta.get_field("working_hours")
 
 def service_staff_hours(service: Service) -> list[StaffHours]:
     """The active staff members of ``service``'s business who deliver it, by id, with their hours."""
-    db = _db()
+    db = connection()
     with db.cursor() as cursor:
         cursor.execute(
             """
@@ -281,7 +269,7 @@ def staff_time(
     * ``starts``: with ``starts_within``, how many live appointments each one (of ``only``) has
       starting in it, as ``staff_load`` counts them (what auto-assignment spreads bookings by).
     """
-    db = _db()
+    db = connection()
     params: list[Any] = [_uuid_param(service.pk, db), service.business_id]
     counted = "SELECT id FROM staff"
     if only is not None:
@@ -344,7 +332,7 @@ def staff_time(
 
 def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -> dict[uuid.UUID, int]:
     """How many live appointments each staff member has starting in ``[start, end)``."""
-    db = _db()
+    db = connection()
     if not staff_ids:
         return {}
     sql = f"""
@@ -363,7 +351,7 @@ def staff_load(staff_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -
 def active_customer_by_email(business_id: int, email: str) -> Customer | None:
     """The business's active customer with this e-mail address, compared case-insensitively (at
     most one: a unique index on the lower-cased address, which this lookup uses)."""
-    db = _db()
+    db = connection()
     customers = _loader(Customer, db)
     sql = f"""
         SELECT {customers.columns("c", db)} FROM bookings_customer c
@@ -378,7 +366,7 @@ def active_customer_by_email(business_id: int, email: str) -> Customer | None:
 
 def booking_by_request_key(request_key: str) -> AppointmentCustomer | None:
     """The customer row a booking form's one-time key made, if any."""
-    db = _db()
+    db = connection()
     rows = _loader(AppointmentCustomer, db)
     with db.cursor() as cursor:
         columns = rows.columns("r", db)

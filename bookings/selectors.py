@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
@@ -24,6 +24,7 @@ from .availability import (
     effective_policy,
     free_slots,
 )
+from .display import local_window
 from .models import (
     Appointment,
     AppointmentCustomer,
@@ -212,11 +213,7 @@ def slot_check(
     time: what auto-assignment spreads bookings by. What a booking or a move re-checks, read
     together (one statement, unless the service is a group service)."""
     zone = service.business.zone
-    day = start.astimezone(zone).date()
-    day_reach = Interval(
-        datetime.combine(day, time(0), tzinfo=zone),
-        datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
-    )
+    day_reach = Interval(*local_window(start.astimezone(zone).date(), 1, zone))
     window = Interval(start, start + timedelta(minutes=1))
     offered, load = _slots(service, window, now, staff_id, ignoring, day=day_reach)
     return next((slot for slot in offered if slot.start == start), None), load

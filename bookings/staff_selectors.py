@@ -66,7 +66,7 @@ def schedule_entries(
     ).order_by("start", "pk")
     entries = [appointment_entry(appointment, member.pk if member else None) for appointment in appointments]
     intervals = StaffBusyInterval.objects.filter(start__lt=end, end__gt=start)
-    if scope.everything or business.pk in scope.business_ids:
+    if scope.sees_whole(business.pk):
         intervals = intervals.filter(staff_member__business=business, staff_member__is_active=True)
     elif member is not None:
         intervals = intervals.filter(staff_member=member)
