@@ -201,8 +201,23 @@ def test_a_thousand_bookings_reach_graph_exactly_once_through_faults_a_killed_wo
     seeded_customers = {c["id"] for c in demo_emulator.items(CONTOSO, "customers")}
     expected_items = BOOKINGS + CUSTOMERS
 
-    processes.append(beat(celery_env, tmp_path / "beat.log", tmp_path / "beat-schedule"))
-    processes.append(worker(celery_env, tmp_path / "worker-1.log", name="chaos1"))
+    # Deployed, worker and beat run under a supervisor that starts them again when they exit
+    # (docker-compose's "restart: unless-stopped"); so here. Celery's Redis transport can itself
+    # exit on a broker restart (kombu's "Unrecoverable error: ... 'hostname'" while closing the
+    # lost connection), and what must hold then is that nothing is lost or sent twice.
+    starts: Counter = Counter()
+
+    def start(role: str) -> CeleryProcess:
+        starts[role] += 1
+        number = starts[role]
+        if role == "beat":
+            started_process = beat(celery_env, tmp_path / f"beat-{number}.log", tmp_path / "beat-schedule")
+        else:
+            started_process = worker(celery_env, tmp_path / f"worker-{number}.log", name=f"chaos{number}")
+        processes.append(started_process)
+        return started_process
+
+    running = {"beat": start("beat"), "worker": start("worker")}
     chaos = demo_emulator.faults.add_random(
         FAULT_RATE, FAULT_MIX, method="*", path=r"^/v1\.0/", hold_seconds=5, retry_after=1, seed=5
     )
@@ -218,10 +233,14 @@ def test_a_thousand_bookings_reach_graph_exactly_once_through_faults_a_killed_wo
         elapsed, done = time.monotonic() - started, states[OutboxState.DONE] / expected_items
         if elapsed >= 30 * len(progress):
             progress.append(f"{elapsed:.0f} s {done:.0%}")
+        for role, process in running.items():
+            if process.process.poll() is not None:  # it exited by itself: the supervisor's restart
+                events[f"{role} exited by itself, started again ({starts[role]})"] = elapsed
+                running[role] = start(role)
         if "worker killed" not in events and done >= KILL_WORKER_AT:
-            processes[-1].kill()
+            running["worker"].kill()
             events["worker killed"] = elapsed
-            processes.append(worker(celery_env, tmp_path / "worker-2.log", name="chaos2"))
+            running["worker"] = start("worker")
         elif (
             "redis restarted" not in events and states[OutboxState.DONE] >= RESTART_REDIS_AT * expected_items
         ):
