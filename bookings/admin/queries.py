@@ -96,7 +96,11 @@ class Dashboard:
 def dashboard_data(*, now: datetime) -> Dashboard:
     """The dashboard's numbers for active businesses: four queries (appointments of the reporting days,
     staff, their booked time this week, the latest sync runs), then pure functions."""
-    today = timezone.localdate(now)
+    schedules, business_zones = _schedules()
+    # "Today" is the businesses' own day (the one their bookings are counted by); the server's
+    # zone only when the businesses served keep different ones.
+    zone = next(iter(business_zones)) if len(business_zones) == 1 else timezone.get_current_timezone()
+    today = now.astimezone(zone).date()
     days = dashboard.reporting_days(today)
     start, end = dashboard.reporting_reach(days)
     appointments = (
@@ -116,7 +120,6 @@ def dashboard_data(*, now: datetime) -> Dashboard:
         for appointment in appointments
     ]
     monday = dashboard.week_start(today)
-    schedules = _schedules()
     week_start, week_end = dashboard.week_reach(monday)
     booked: dict[object, list[tuple[datetime, datetime]]] = {}
     rows = AppointmentStaff.objects.live().filter(
@@ -137,12 +140,15 @@ def dashboard_data(*, now: datetime) -> Dashboard:
     )
 
 
-def _schedules() -> list[dashboard.StaffSchedule]:
-    """Active staff of active businesses with their effective hours and zone (one query)."""
+def _schedules() -> tuple[list[dashboard.StaffSchedule], set[ZoneInfo]]:
+    """Active staff of active businesses with their effective hours and zone, and the zones of
+    those businesses (one query)."""
     members = StaffMember.objects.filter(is_active=True, business__is_active=True).select_related("business")
     schedules = []
+    business_zones: set[ZoneInfo] = set()
     for member in members.order_by("business__display_name", "display_name"):
         business = member.business
+        business_zones.add(business.zone)
         if member.use_business_hours:
             zone, hours = business.zone, tuple(business.business_hours)
         else:
@@ -154,4 +160,4 @@ def _schedules() -> list[dashboard.StaffSchedule]:
         schedules.append(
             dashboard.StaffSchedule(member.pk, member.display_name, business.display_name, zone, hours)
         )
-    return schedules
+    return schedules, business_zones

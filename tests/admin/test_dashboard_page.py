@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -153,3 +153,18 @@ def test_staff_who_may_not_change_businesses_see_the_dashboard_without_the_sync_
 
     assert page.status_code == 200 and "Sync now" not in page.content.decode()
     assert client.post("/admin/sync-now/").status_code == 403
+
+
+def test_today_is_the_businesses_own_day_not_the_servers():
+    """Late evening in Chicago is already tomorrow in UTC (the server's zone): the bookings made for
+    this evening count on the business's today."""
+    business = BusinessFactory(time_zone="America/Chicago")
+    member = StaffMemberFactory(business=business)
+    evening = datetime(2030, 5, 7, 0, 30, tzinfo=UTC)  # 19:30 on 6 May in Chicago
+    appointment = AppointmentFactory(business=business, start=evening, end=evening + timedelta(minutes=30))
+    AppointmentStaff.objects.create(appointment=appointment, staff_member=member)
+
+    data = dashboard_data(now=evening - timedelta(minutes=15))
+
+    assert data.today == date(2030, 5, 6)
+    assert [day.total for day in data.days if day.day == data.today] == [1]
